@@ -1,0 +1,53 @@
+# Parley: `make run` starts the switch on conf/, `make test` runs every test.
+# Both first install any missing Debian package (apt-get; sudo when not root), then build.
+
+SWIFT ?= swift
+CONFIG ?= conf/parley.yaml
+
+# Build: Sofia-SIP (SIP stack), SQLite (storage), pkg-config (finds Sofia's flags).
+BUILD_DEBS := libsofia-sip-ua-dev libsqlite3-dev pkg-config
+# Tests and sounds: SIPp, baresip (real SIP peers), sox and espeak-ng (audio files).
+TEST_DEBS := sip-tester baresip sox espeak-ng
+DEBS := $(BUILD_DEBS) $(TEST_DEBS)
+
+.PHONY: all deps build build-release run test bench sounds check-config clean
+
+all: build
+
+deps:
+	@missing=""; \
+	for p in $(DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+build-release: deps
+	$(SWIFT) build -c release --product parley
+
+run: build-release
+	.build/release/parley --config $(CONFIG)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+check-config: build
+	.build/debug/parley check-config --config $(CONFIG)
+
+# Regenerates sounds/ (committed) from scripts/make-sounds.sh.
+sounds: deps
+	scripts/make-sounds.sh
+
+bench: build-release
+	scripts/bench-sipp.sh
+
+clean:
+	rm -rf .build

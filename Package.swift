@@ -1,0 +1,75 @@
+// swift-tools-version: 6.0
+// Parley: a SIP softswitch with a built-in AI voice agent.
+// Module map: docs/ARCHITECTURE.md. Lower layers never import higher ones.
+import PackageDescription
+
+let package = Package(
+    name: "Parley",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "parley", targets: ["parley"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // C libraries (system-library targets; Swift never imports Sofia's headers directly).
+        .systemLibrary(
+            name: "CSofiaSIP",
+            path: "Sources/CSofiaSIP",
+            pkgConfig: "sofia-sip-ua",
+            providers: [.apt(["libsofia-sip-ua-dev"])]
+        ),
+        // Non-variadic, opaque C façade over Sofia's nua (see Sources/CSofiaShims/include).
+        .target(name: "CSofiaShims", dependencies: ["CSofiaSIP"], path: "Sources/CSofiaShims"),
+        // Linux socket/epoll/timerfd wrappers for the media loops.
+        .target(name: "CMediaShims", path: "Sources/CMediaShims"),
+
+        // Wire formats and media building blocks (no I/O).
+        .target(name: "SDP"),
+        .target(name: "RTP"),
+        .target(name: "Codecs"),
+
+        // Configuration (YAML with file:line errors).
+        .target(name: "ParleyConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
+
+        // RTP sessions, sockets, media loops, players, echo.
+        .target(name: "Media", dependencies: [
+            "RTP", "Codecs", "SDP", "CMediaShims",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // The Swift face of Sofia-SIP: typed events and commands on one SIP thread.
+        .target(name: "SIP", dependencies: [
+            "CSofiaShims",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Call legs, dialplan, extensions: where SIP meets media.
+        .target(name: "Switch", dependencies: [
+            "SIP", "Media", "SDP", "RTP", "Codecs", "ParleyConfig",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Test doubles and harnesses for real peers (processes, ports, audio analysis).
+        .target(name: "ParleyTesting", dependencies: ["Codecs", "RTP"]),
+
+        // Composition root.
+        .executableTarget(name: "parley", dependencies: [
+            "Switch", "ParleyConfig",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .testTarget(name: "SDPTests", dependencies: ["SDP"]),
+        .testTarget(name: "RTPTests", dependencies: ["RTP"]),
+        .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),
+        .testTarget(name: "ConfigTests", dependencies: ["ParleyConfig"]),
+        .testTarget(name: "MediaTests", dependencies: ["Media", "ParleyTesting"]),
+        .testTarget(name: "ParleyTestingTests", dependencies: ["ParleyTesting"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["ParleyTesting", "parley"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

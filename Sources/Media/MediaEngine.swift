@@ -1,0 +1,116 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Something the media plane tells the switch.
+public enum MediaEvent: Sendable, Equatable {
+    /// A non-looping sound reached its end on the stream with this id.
+    case playbackFinished(UInt64)
+}
+
+/// The Media module's entry point: a fixed set of media threads (one epoll loop each) that own
+/// every RTP socket, plus the RTP port range. Streams are spread over the loops and stay pinned.
+///
+/// Media knows nothing about SIP or the dialplan: the switch opens a stream per call leg, tells it
+/// the negotiated audio and what to send, and closes it.
+public final class MediaEngine: Sendable {
+    public struct Configuration: Sendable {
+        public var address: String
+        public var portRange: ClosedRange<Int>
+        public var threads: Int
+        public var jitterBufferFrames: Int
+        public init(address: String, portRange: ClosedRange<Int>, threads: Int, jitterBufferFrames: Int) {
+            self.address = address
+            self.portRange = portRange
+            self.threads = threads
+            self.jitterBufferFrames = jitterBufferFrames
+        }
+    }
+
+    public let configuration: Configuration
+    private let logger: Logger
+    private let loops: [MediaLoop]
+    private let ports: PortAllocator
+    private let nextID = Atomic<UInt64>(1)
+
+    public init(configuration: Configuration, logger: Logger) throws(MediaError) {
+        self.configuration = configuration
+        self.logger = logger
+        let count = configuration.threads > 0 ? configuration.threads : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        var loops: [MediaLoop] = []
+        for i in 0..<count { loops.append(try MediaLoop(index: i, logger: logger)) }
+        self.loops = loops
+        ports = PortAllocator(address: configuration.address, range: configuration.portRange)
+    }
+
+    public func start() {
+        for loop in loops { loop.start() }
+    }
+
+    public func stop() {
+        for loop in loops { loop.stop() }
+    }
+
+    /// Streams currently open on all loops.
+    public var activeStreams: Int { loops.reduce(0) { $0 + $1.streamCount.load(ordering: .relaxed) } }
+
+    /// Binds a new RTP port and pins a stream to the least busy loop.
+    public func openStream(logger: Logger, onEvent: @escaping @Sendable (MediaEvent) -> Void) throws(MediaError) -> MediaStream {
+        let (fd, port) = try ports.bind()
+        let id = nextID.add(1, ordering: .relaxed).oldValue
+        let loop = loops.min { $0.streamCount.load(ordering: .relaxed) < $1.streamCount.load(ordering: .relaxed) } ?? loops[0]
+        let state = StreamState(id: id, fd: fd, localPort: port, jitterDepth: configuration.jitterBufferFrames,
+                                logger: logger, onEvent: onEvent)
+        loop.streamCount.add(1, ordering: .relaxed)
+        loop.post { loop in
+            loop.streamCount.subtract(1, ordering: .relaxed)
+            loop.add(state)
+        }
+        return MediaStream(id: id, localAddress: configuration.address, localPort: port, loop: loop, ports: ports, logger: logger)
+    }
+}
+
+/// The switch's handle on one RTP stream. Thread-safe: every call is forwarded to the stream's loop.
+public final class MediaStream: Sendable {
+    public let id: UInt64
+    public let localAddress: String
+    public let localPort: Int
+    private let loop: MediaLoop
+    private let ports: PortAllocator
+    private let logger: Logger
+    private let closed = Atomic<Bool>(false)
+
+    init(id: UInt64, localAddress: String, localPort: Int, loop: MediaLoop, ports: PortAllocator, logger: Logger) {
+        self.id = id
+        self.localAddress = localAddress
+        self.localPort = localPort
+        self.loop = loop
+        self.ports = ports
+        self.logger = logger
+    }
+
+    /// Applies a negotiated (or renegotiated) audio description.
+    public func configure(_ audio: NegotiatedAudio) {
+        let id = id
+        loop.post { $0.stream(id)?.configure(audio) }
+    }
+
+    /// Chooses what the stream sends.
+    public func play(_ source: MediaSource) {
+        let id = id
+        loop.post { $0.stream(id)?.play(source) }
+    }
+
+    /// Closes the socket and frees the port; `report` gets the stream's counters (on the media thread).
+    public func close(report: (@Sendable (MediaStatistics) -> Void)? = nil) {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let id = id
+        let port = localPort
+        let ports = ports
+        loop.post { loop in
+            let removed = loop.remove(id)
+            ports.release(port)
+            if let removed { report?(removed.stats) }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import CMediaShims
+import Foundation
+import Logging
+import Synchronization
+
+/// One media thread: an epoll loop over its streams' RTP sockets plus a 20 ms timerfd tick.
+/// Streams pinned to a loop are touched only on its thread; other threads send it closures.
+final class MediaLoop: @unchecked Sendable {
+    static let tickMicroseconds: UInt32 = 20_000
+    private static let timerToken: UInt64 = .max
+    private static let wakeToken: UInt64 = .max - 1
+
+    let index: Int
+    private let logger: Logger
+    private let epfd: Int32
+    private let timerfd: Int32
+    private let eventfd: Int32
+    private let commands = Mutex<[@Sendable (MediaLoop) -> Void]>([])
+    private let running = Atomic<Bool>(true)
+    private let finished = DispatchSemaphore(value: 0)
+    let streamCount = Atomic<Int>(0)
+
+    // Loop thread only.
+    private var streams: [UInt64: StreamState] = [:]
+    private var tickIndex: UInt64 = 0
+
+    init(index: Int, logger: Logger) throws(MediaError) {
+        self.index = index
+        self.logger = logger
+        epfd = pn_epoll_create()
+        timerfd = pn_timerfd_create(Self.tickMicroseconds)
+        eventfd = pn_eventfd_create()
+        guard epfd >= 0, timerfd >= 0, eventfd >= 0 else { throw MediaError("cannot create media loop descriptors") }
+        _ = pn_epoll_add(epfd, timerfd, Self.timerToken)
+        _ = pn_epoll_add(epfd, eventfd, Self.wakeToken)
+    }
+
+    func start() {
+        let thread = Thread { [self] in run() }
+        thread.name = "parley-media-\(index)"
+        thread.start()
+    }
+
+    /// Runs `work` on the loop thread (any thread).
+    func post(_ work: @escaping @Sendable (MediaLoop) -> Void) {
+        commands.withLock { $0.append(work) }
+        _ = pn_eventfd_signal(eventfd)
+    }
+
+    func stop() {
+        running.store(false, ordering: .releasing)
+        _ = pn_eventfd_signal(eventfd)
+        _ = finished.wait(timeout: .now() + .seconds(2))
+    }
+
+    private func run() {
+        var tokens = [UInt64](repeating: 0, count: 64)
+        while running.load(ordering: .acquiring) {
+            let n = tokens.withUnsafeMutableBufferPointer { pn_epoll_wait(epfd, $0.baseAddress, 64, 100) }
+            if n < 0 { break }
+            for i in 0..<Int(n) {
+                switch tokens[i] {
+                case Self.timerToken:
+                    // Catch up on missed ticks (bounded) so the media clock stays right under load.
+                    let expirations = min(pn_timerfd_read(timerfd), 5)
+                    for _ in 0..<expirations { tick() }
+                case Self.wakeToken:
+                    _ = pn_eventfd_drain(eventfd)
+                    runCommands()
+                default:
+                    streams[tokens[i]]?.receiveAll()
+                }
+            }
+        }
+        runCommands()
+        for stream in streams.values { stream.closeSocket() }
+        streams.removeAll()
+        _ = pn_close(epfd)
+        _ = pn_close(timerfd)
+        _ = pn_close(eventfd)
+        finished.signal()
+    }
+
+    private func runCommands() {
+        let work = commands.withLock { queue in
+            let items = queue
+            queue.removeAll(keepingCapacity: true)
+            return items
+        }
+        for item in work { item(self) }
+    }
+
+    private func tick() {
+        tickIndex &+= 1
+        for stream in streams.values { stream.tick() }
+    }
+
+    // MARK: loop-thread operations used by MediaStream
+
+    func add(_ stream: StreamState) {
+        streams[stream.id] = stream
+        streamCount.add(1, ordering: .relaxed)
+        if pn_epoll_add(epfd, stream.fd, stream.id) != 0 {
+            logger.error("cannot watch RTP socket", metadata: ["port": "\(stream.localPort)"])
+        }
+    }
+
+    @discardableResult
+    func remove(_ id: UInt64) -> StreamState? {
+        guard let stream = streams.removeValue(forKey: id) else { return nil }
+        streamCount.subtract(1, ordering: .relaxed)
+        _ = pn_epoll_del(epfd, stream.fd)
+        stream.closeSocket()
+        return stream
+    }
+
+    func stream(_ id: UInt64) -> StreamState? { streams[id] }
+}

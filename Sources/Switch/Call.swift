@@ -1,0 +1,58 @@
+import Foundation
+import Logging
+import Media
+import ParleyConfig
+import SDP
+import SIP
+
+/// One inbound call leg and what it is connected to. Lives on the SIP thread only.
+final class Call {
+    enum Phase: Equatable {
+        /// INVITE received, no final response yet (ringing or early media).
+        case offered
+        /// 200 sent, waiting for the ACK.
+        case answered
+        /// ACK received: the call is up.
+        case confirmed
+        /// We sent BYE or a final error; waiting for the dialog to end.
+        case ending
+        case ended
+    }
+
+    let handle: SIPHandle
+    let callID: String
+    let target: ParleyConfiguration.Extension
+    let stream: MediaStream
+    let startedAt = ContinuousClock.now
+    var logger: Logger
+    var phase: Phase = .offered
+    var local: LocalAudio
+    var audio: NegotiatedAudio?
+    /// We put an offer in our last 200 (delayed offer or re-INVITE without SDP); its answer comes in the ACK.
+    var awaitingAnswerInACK = false
+    /// The SDP we answer a retransmitted or repeated request with.
+    var lastLocalSDP: String?
+    var answerTimer: UInt64?
+    var endReason = "unknown"
+    let from: String
+    var answeredAt: ContinuousClock.Instant?
+
+    init(handle: SIPHandle, callID: String, from: String, target: ParleyConfiguration.Extension, stream: MediaStream,
+         local: LocalAudio, logger: Logger) {
+        self.handle = handle
+        self.callID = callID
+        self.from = from
+        self.target = target
+        self.stream = stream
+        self.local = local
+        self.logger = logger
+    }
+
+    /// Our next SDP version (RFC 3264 §8: each new offer or answer from us bumps o= version).
+    func nextLocal() -> LocalAudio {
+        local.sessionVersion += 1
+        return local
+    }
+
+    var isUp: Bool { phase == .answered || phase == .confirmed }
+}

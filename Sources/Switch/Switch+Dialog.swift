@@ -1,0 +1,140 @@
+import Foundation
+import Logging
+import Media
+import SDP
+import SIP
+
+extension Switch {
+    /// Events on a dialog we already own.
+    func handleDialogEvent(_ event: SIPEvent, call: Call) {
+        switch event.kind {
+        case .ack:
+            handleACK(event, call: call)
+        case .invite:
+            handleReinvite(event, call: call)
+        case .update:
+            handleUpdate(event, call: call)
+        case .cancel:
+            call.endReason = "cancelled by caller"
+        case .bye:
+            call.endReason = "caller hung up"
+        case .byeResponse:
+            if call.endReason == "unknown" { call.endReason = "we hung up" }
+        case .state(.terminated):
+            finish(call)
+        case .state, .inviteResponse:
+            break
+        case .info:
+            call.logger.debug("INFO in dialog", metadata: ["content-type": "\(event.message?.contentType ?? "-")"])
+        default:
+            call.logger.debug("dialog event", metadata: ["event": "\(event.name)", "status": "\(event.status)"])
+        }
+    }
+
+    private func handleACK(_ event: SIPEvent, call: Call) {
+        if call.phase == .answered { call.phase = .confirmed }
+        guard call.awaitingAnswerInACK else { return }
+        call.awaitingAnswerInACK = false
+        let answer: SessionDescription?
+        do {
+            answer = try event.message.flatMap { m throws(SDPBody.Problem) in try SDPBody.read(m) }
+        } catch {
+            call.logger.warning("ACK carried an unusable answer; hanging up")
+            hangUp(call, reason: "bad answer in ACK")
+            return
+        }
+        guard let answer else {
+            // RFC 3261 §13.3.1.4: the ACK must carry the answer to an offer in a 2xx.
+            call.logger.warning("ACK without the answer to our offer; hanging up")
+            hangUp(call, reason: "no answer in ACK")
+            return
+        }
+        do {
+            let audio = try AudioNegotiation.accept(answer: answer, local: call.local)
+            call.audio = audio
+            call.stream.configure(audio)
+            startSource(for: call)
+        } catch {
+            call.logger.warning("answer in ACK not acceptable: \(error.reason); hanging up")
+            hangUp(call, reason: "unacceptable answer")
+        }
+    }
+
+    /// A re-INVITE: answer its offer (or offer ourselves when it has none). A failure keeps the call
+    /// as it was (RFC 3261 §14.2): never drop a call because of a re-INVITE.
+    private func handleReinvite(_ event: SIPEvent, call: Call) {
+        guard let message = event.message else { return }
+        let offer: SessionDescription?
+        do {
+            offer = try SDPBody.read(message)
+        } catch {
+            reject(error, on: call.handle)
+            return
+        }
+        if let offer {
+            do {
+                let (answer, audio) = try AudioNegotiation.answer(to: offer, local: call.nextLocal())
+                applyRenegotiated(audio, call: call)
+                let sdp = answer.serialized()
+                call.lastLocalSDP = sdp
+                sip.respond(call.handle, status: 200, contentType: Self.sdpType, body: sdp)
+            } catch {
+                sip.respond(call.handle, status: 488, headers: [warning(error.reason)])
+            }
+        } else {
+            let sdp = AudioNegotiation.offer(local: call.nextLocal()).serialized()
+            call.lastLocalSDP = sdp
+            call.awaitingAnswerInACK = true
+            sip.respond(call.handle, status: 200, contentType: Self.sdpType, body: sdp)
+        }
+        call.logger.info("re-INVITE answered", metadata: ["direction": "\(call.audio?.direction.rawValue ?? "-")",
+                                                          "hold": "\(call.audio.map { !$0.sends } ?? false)"])
+    }
+
+    /// UPDATE (RFC 3311): answer an offer in it, or just refresh the session.
+    private func handleUpdate(_ event: SIPEvent, call: Call) {
+        guard let message = event.message else { return }
+        do {
+            if let offer = try SDPBody.read(message) {
+                let (answer, audio) = try AudioNegotiation.answer(to: offer, local: call.nextLocal())
+                applyRenegotiated(audio, call: call)
+                let sdp = answer.serialized()
+                call.lastLocalSDP = sdp
+                sip.respond(call.handle, status: 200, contentType: Self.sdpType, body: sdp, toCurrentRequest: true)
+            } else {
+                sip.respond(call.handle, status: 200, toCurrentRequest: true)
+            }
+        } catch let problem as SDPBody.Problem {
+            reject(problem, on: call.handle, toCurrentRequest: true)
+        } catch let error as NegotiationError {
+            sip.respond(call.handle, status: 488, headers: [warning(error.reason)], toCurrentRequest: true)
+        } catch {
+            sip.respond(call.handle, status: 500, toCurrentRequest: true)
+        }
+    }
+
+    private func applyRenegotiated(_ audio: NegotiatedAudio, call: Call) {
+        let wasSending = call.audio?.sends ?? false
+        call.audio = audio
+        call.stream.configure(audio)
+        if audio.sends && !wasSending { startSource(for: call) }
+    }
+
+    /// Ends a call from our side: BYE when answered, 480/503 while still ringing.
+    func hangUp(_ call: Call, reason: String) {
+        switch call.phase {
+        case .offered:
+            call.endReason = reason
+            if let timer = call.answerTimer { sip.cancelTimer(timer) }
+            call.answerTimer = nil
+            sip.respond(call.handle, status: shuttingDown ? 503 : 480)
+            call.phase = .ending
+        case .answered, .confirmed:
+            call.endReason = reason
+            sip.bye(call.handle)
+            call.phase = .ending
+        case .ending, .ended:
+            break
+        }
+    }
+}

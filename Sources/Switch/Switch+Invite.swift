@@ -1,0 +1,131 @@
+import Foundation
+import Logging
+import Media
+import ParleyConfig
+import SDP
+import SIP
+
+extension Switch {
+    static let sdpType = "application/sdp"
+
+    /// A new INVITE: route it, negotiate media, ring and answer (or refuse with the right status).
+    func handleNewInvite(_ event: SIPEvent, handle: SIPHandle) {
+        guard let message = event.message else {
+            sip.respond(handle, status: 400)
+            return
+        }
+        var log = logger
+        log[metadataKey: "call-id"] = "\(message.callID ?? "?")"
+        if shuttingDown {
+            sip.respond(handle, status: 503, headers: ["Retry-After: 5"])
+            return
+        }
+        let number = message.requestUser ?? ""
+        guard let target = configuration.extensionFor(number) else {
+            log.info("call rejected: no such extension", metadata: ["to": "\(number)", "from": "\(message.from ?? "?")"])
+            sip.respond(handle, status: 404)
+            return
+        }
+        let offer: SessionDescription?
+        do {
+            offer = try SDPBody.read(message)
+        } catch {
+            log.info("call rejected: unusable body", metadata: ["reason": "\(error)"])
+            reject(error, on: handle)
+            return
+        }
+        let stream: MediaStream
+        do {
+            stream = try media.openStream(logger: log) { [weak self] event in self?.mediaEvent(event) }
+        } catch {
+            log.error("call rejected: \(error)")
+            sip.respond(handle, status: 503, headers: ["Retry-After: 2"])
+            return
+        }
+        let rtp = configuration.rtp
+        let local = LocalAudio(address: stream.localAddress, port: stream.localPort, codecs: rtp.codecs, ptime: rtp.ptime,
+                               sessionID: String(UInt32.random(in: 1...UInt32.max)), sessionVersion: 1)
+        let call = Call(handle: handle, callID: message.callID ?? "", from: message.from ?? "", target: target,
+                        stream: stream, local: local, logger: log)
+        var sdp: String
+        if let offer {
+            do {
+                let (answer, audio) = try AudioNegotiation.answer(to: offer, local: local)
+                call.audio = audio
+                sdp = answer.serialized()
+            } catch {
+                log.info("call rejected: not acceptable media", metadata: ["reason": "\(error.reason)"])
+                stream.close()
+                sip.respond(handle, status: 488, headers: [warning(error.reason)])
+                return
+            }
+        } else {
+            // Delayed offer (RFC 3261 §13.2.1): we offer in the 200, the answer comes in the ACK.
+            sdp = AudioNegotiation.offer(local: local).serialized()
+            call.awaitingAnswerInACK = true
+        }
+        call.lastLocalSDP = sdp
+        register(call)
+        log.info("call started", metadata: [
+            "from": "\(message.from ?? "?")", "to": "\(number)", "action": "\(target.action)",
+            "codec": "\(call.audio?.codecName ?? "offered")", "source": "\(message.source?.description ?? "?")",
+            "transport": "\(message.transport ?? "?")",
+        ])
+        if let audio = call.audio {
+            stream.configure(audio)
+        }
+        if target.earlyMediaMilliseconds > 0, call.audio != nil {
+            // 183 Session Progress with the answer; media flows before the call is answered.
+            startSource(for: call)
+            sip.respond(handle, status: 183, contentType: Self.sdpType, body: sdp)
+            call.answerTimer = sip.schedule(after: target.earlyMediaMilliseconds) { [weak self, weak call] in
+                guard let self, let call else { return }
+                call.answerTimer = nil
+                self.answer(call)
+            }
+        } else {
+            sip.respond(handle, status: 180)
+            answer(call)
+        }
+    }
+
+    /// Sends the 200 OK with our SDP and starts the extension's media.
+    func answer(_ call: Call) {
+        guard call.phase == .offered, let sdp = call.lastLocalSDP else { return }
+        sip.respond(call.handle, status: 200, contentType: Self.sdpType, body: sdp)
+        call.phase = .answered
+        call.answeredAt = .now
+        startSource(for: call)
+    }
+
+    /// Points the stream at what the extension does.
+    func startSource(for call: Call) {
+        switch call.target.action {
+        case .echo:
+            call.stream.play(.echo)
+        case .playback(let sound, let loop, _):
+            let url = configuration.soundFile(sound, sampleRate: call.audio?.clockRate ?? 8000)
+            do {
+                call.stream.play(.sound(try sounds.clip(at: url), loop: loop))
+            } catch {
+                call.logger.error("cannot play sound: \(error)")
+            }
+        }
+    }
+
+    /// Refuses a request whose body we cannot use: 415 with Accept for a non-SDP body, 488 for bad SDP.
+    func reject(_ problem: SDPBody.Problem, on handle: SIPHandle, toCurrentRequest: Bool = false) {
+        switch problem {
+        case .unsupportedType:
+            sip.respond(handle, status: 415, headers: ["Accept: application/sdp"], toCurrentRequest: toCurrentRequest)
+        case .malformed(let reason):
+            sip.respond(handle, status: 488, headers: [warning("malformed SDP: \(reason)")], toCurrentRequest: toCurrentRequest)
+        }
+    }
+
+    func warning(_ text: String) -> String {
+        let clean = text.replacingOccurrences(of: "\"", with: "'").replacingOccurrences(of: "\r", with: " ")
+            .replacingOccurrences(of: "\n", with: " ")
+        return "Warning: 399 parley \"\(clean)\""
+    }
+}

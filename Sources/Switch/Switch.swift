@@ -1,0 +1,141 @@
+import Foundation
+import Logging
+import Media
+import ParleyConfig
+import SIP
+import Synchronization
+
+/// The Switch module's entry point: call legs, the dialplan and the extensions they reach.
+///
+/// It owns the decision for every SIP event (it is the SIP stack's delegate and runs on the SIP
+/// thread) and drives the media plane through ``MediaStream`` handles. It must not do blocking
+/// work on the SIP thread, and it owns no sockets itself.
+public final class Switch: SIPStackDelegate, @unchecked Sendable {
+    public let configuration: ParleyConfiguration
+    let logger: Logger
+    let sip: SIPStack
+    let media: MediaEngine
+    let sounds = SoundLibrary()
+
+    // SIP thread only.
+    var calls: [SIPHandle: Call] = [:]
+    var callsByStream: [UInt64: SIPHandle] = [:]
+    var shuttingDown = false
+
+    private let liveCalls = Atomic<Int>(0)
+    private let totalCalls = Atomic<Int>(0)
+
+    public init(configuration: ParleyConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        var sipConfig = SIPStack.Configuration(host: configuration.sip.listen, port: configuration.sip.port,
+                                               userAgent: configuration.sip.userAgent)
+        sipConfig.sofiaLogLevel = configuration.sip.stackLogLevel
+        sip = SIPStack(configuration: sipConfig, logger: logger)
+        let rtp = configuration.rtp
+        media = try MediaEngine(
+            configuration: .init(address: rtp.address, portRange: rtp.portMin...rtp.portMax, threads: rtp.threads,
+                                 jitterBufferFrames: rtp.jitterBufferFrames),
+            logger: logger)
+        sip.delegate = self
+    }
+
+    /// Starts media threads and binds SIP (UDP and TCP).
+    public func start() throws {
+        media.start()
+        do {
+            try sip.start()
+        } catch {
+            media.stop()
+            throw error
+        }
+    }
+
+    /// Calls in progress.
+    public var activeCalls: Int { liveCalls.load(ordering: .relaxed) }
+    /// Calls accepted since start.
+    public var callsHandled: Int { totalCalls.load(ordering: .relaxed) }
+
+    /// Ends every call (BYE to answered ones, 503 to ringing ones), waits for them up to `timeout`,
+    /// then stops SIP and media. Call from any thread except the SIP thread.
+    public func shutdown(timeout: Duration = .seconds(3)) {
+        sip.perform { [self] in
+            shuttingDown = true
+            for call in calls.values { hangUp(call, reason: "shutdown") }
+        }
+        let deadline = ContinuousClock.now + timeout
+        while activeCalls > 0, ContinuousClock.now < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        if activeCalls > 0 { logger.warning("shutting down with calls still open", metadata: ["calls": "\(activeCalls)"]) }
+        sip.shutdown(timeout: .seconds(3))
+        media.stop()
+    }
+
+    // MARK: SIPStackDelegate
+
+    public func sipStack(_ stack: SIPStack, didReceive event: SIPEvent) {
+        guard let handle = event.handle else {
+            if event.kind == .error { logger.warning("SIP stack error", metadata: ["status": "\(event.status)", "phrase": "\(event.phrase)"]) }
+            return
+        }
+        if let call = calls[handle] {
+            handleDialogEvent(event, call: call)
+            return
+        }
+        switch event.kind {
+        case .invite:
+            handleNewInvite(event, handle: handle)
+        case .state(.terminated):
+            sip.destroy(handle)
+        case .state, .ack, .cancel, .byeResponse, .inviteResponse:
+            break
+        default:
+            // Out-of-dialog requests nua answered itself (OPTIONS, MESSAGE, ...): free their handles.
+            logger.debug("out-of-dialog request", metadata: ["event": "\(event.name)", "status": "\(event.status)"])
+            sip.destroy(handle)
+        }
+    }
+
+    // MARK: bookkeeping
+
+    func register(_ call: Call) {
+        calls[call.handle] = call
+        callsByStream[call.stream.id] = call.handle
+        liveCalls.add(1, ordering: .relaxed)
+        totalCalls.add(1, ordering: .relaxed)
+    }
+
+    /// Releases a call's media and handle once its dialog is over (idempotent).
+    func finish(_ call: Call) {
+        guard call.phase != .ended else { return }
+        call.phase = .ended
+        if let timer = call.answerTimer { sip.cancelTimer(timer) }
+        let elapsed = ContinuousClock.now - call.startedAt
+        let logger = call.logger
+        let reason = call.endReason
+        let answered = call.answeredAt != nil
+        call.stream.close { stats in
+            logger.info("call ended", metadata: [
+                "reason": "\(reason)", "answered": "\(answered)",
+                "seconds": "\(String(format: "%.2f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))",
+                "rtp-in": "\(stats.packetsReceived)", "rtp-out": "\(stats.packetsSent)",
+                "jb-lost": "\(stats.jitter.lost)", "dtmf-packets": "\(stats.telephoneEventPackets)",
+            ])
+        }
+        calls.removeValue(forKey: call.handle)
+        callsByStream.removeValue(forKey: call.stream.id)
+        sip.destroy(call.handle)
+        liveCalls.subtract(1, ordering: .relaxed)
+    }
+
+    func mediaEvent(_ event: MediaEvent) {
+        switch event {
+        case .playbackFinished(let streamID):
+            sip.perform { [self] in
+                guard let handle = callsByStream[streamID], let call = calls[handle] else { return }
+                if case .playback(_, _, true) = call.target.action { hangUp(call, reason: "playback finished") }
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import ParleyConfig
+import Switch
+
+/// Runs the switch in the foreground until SIGINT or SIGTERM.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run the switch (the default).")
+    @OptionGroup var options: ConfigOptions
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical (overrides the file).")
+    var logLevel: String?
+
+    func run() throws {
+        let config = try options.load()
+        let levelName = logLevel ?? config.logLevel
+        guard let level = Logger.Level(rawValue: levelName) else {
+            throw ValidationError("unknown log level '\(levelName)'")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "parley")
+        do {
+            try FileManager.default.createDirectory(at: config.dataDirectory, withIntermediateDirectories: true)
+        } catch {
+            logger.critical("cannot create the data directory \(config.dataDirectory.path): \(error)")
+            throw ExitCode(1)
+        }
+
+        let parley: Switch
+        do {
+            parley = try Switch(configuration: config, logger: logger)
+            try parley.start()
+        } catch {
+            logger.critical("cannot start: \(error)")
+            throw ExitCode(1)
+        }
+        printBanner(config)
+        logger.info("parley started", metadata: ["sip": "\(config.sip.listen):\(config.sip.port)", "config": "\(config.source)"])
+
+        let stop = DispatchSemaphore(value: 0)
+        var sources: [DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { stop.signal() }
+            source.resume()
+            sources.append(source)
+        }
+        stop.wait()
+        logger.info("stopping", metadata: ["calls": "\(parley.activeCalls)"])
+        parley.shutdown()
+        logger.info("stopped", metadata: ["calls-handled": "\(parley.callsHandled)"])
+        _ = sources
+    }
+
+    private func printBanner(_ config: ParleyConfiguration) {
+        let host = config.sip.listen.contains(":") ? "[\(config.sip.listen)]" : config.sip.listen
+        var lines = ["Parley is listening on sip:\(host):\(config.sip.port) (UDP and TCP). Dial:"]
+        for ext in config.dialplan {
+            let what: String
+            switch ext.action {
+            case .echo: what = "echo test: hear yourself"
+            case .playback(let sound, let loop, _): what = "plays \(sound)\(loop ? " in a loop" : "")"
+            }
+            lines.append("  sip:\(ext.number)@\(host):\(config.sip.port)  \(what)")
+        }
+        lines.append("Press Ctrl-C to stop.")
+        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+}

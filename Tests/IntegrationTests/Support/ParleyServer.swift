@@ -1,0 +1,87 @@
+import Foundation
+import ParleyTesting
+import XCTest
+
+/// A real `parley` process on free loopback ports with a generated configuration.
+final class ParleyServer {
+    static var repoRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// The parley binary: $PARLEY_BIN, else next to the test bundle, else .build/debug.
+    static var binary: String {
+        if let env = ProcessInfo.processInfo.environment["PARLEY_BIN"] { return env }
+        let sibling = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("parley")
+        if FileManager.default.isExecutableFile(atPath: sibling.path) { return sibling.path }
+        for dir in [".build/debug", ".build/x86_64-unknown-linux-gnu/debug", ".build/aarch64-unknown-linux-gnu/debug"] {
+            let candidate = repoRoot.appendingPathComponent(dir).appendingPathComponent("parley")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
+        }
+        return sibling.path
+    }
+
+    let sipPort: UInt16
+    let rtpRange: ClosedRange<UInt16>
+    let directory: URL
+    let configFile: URL
+    let process: ChildProcess
+
+    /// Starts parley with the default dialplan plus `extraDialplan` YAML list items.
+    init(name: String, extraDialplan: String = "") throws {
+        sipPort = try FreePorts.sipPort()
+        rtpRange = try FreePorts.udpRange(count: 64)
+        directory = try PeerFiles.scratchDirectory("parley-\(name)")
+        configFile = directory.appendingPathComponent("parley.yaml")
+        let yaml = """
+            sip:
+              listen: 127.0.0.1
+              port: \(sipPort)
+            rtp:
+              address: 127.0.0.1
+              port_min: \(rtpRange.lowerBound)
+              port_max: \(rtpRange.upperBound)
+              threads: 2
+            storage:
+              data_dir: \(directory.appendingPathComponent("data").path)
+            sounds: \(Self.repoRoot.appendingPathComponent("sounds").path)
+            log:
+              level: debug
+            dialplan:
+              - extension: "9196"
+                action: echo
+              - extension: "9664"
+                action: playback
+                sound: music/hold
+                loop: true
+              - extension: "9100"
+                action: playback
+                sound: en/welcome
+                early_media_ms: 1000
+              - extension: "9101"
+                action: playback
+                sound: en/goodbye
+            \(extraDialplan)
+            """
+        try Data(yaml.utf8).write(to: configFile)
+        process = ChildProcess(executable: Self.binary, arguments: ["--config", configFile.path],
+                               workingDirectory: directory, logFile: directory.appendingPathComponent("parley.log"))
+        try process.start()
+        guard process.waitForOutput(containing: "parley started", timeout: 30) else {
+            let log = process.output()
+            process.terminate()
+            throw ProbeError("parley did not start:\n\(log)")
+        }
+    }
+
+    /// SIGTERM and wait; returns the exit status.
+    @discardableResult
+    func stop() -> Int32? {
+        process.terminate(grace: 10)
+        return process.waitForExit(timeout: 15)
+    }
+
+    var log: String { process.output() }
+
+    deinit { process.terminate(grace: 2) }
+}

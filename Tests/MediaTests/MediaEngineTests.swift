@@ -1,0 +1,162 @@
+import Codecs
+import Foundation
+import Glibc
+import Logging
+import Media
+import ParleyTesting
+import RTP
+import Synchronization
+import XCTest
+
+/// The media engine on real loopback UDP sockets: echo, playback, latching.
+final class MediaEngineTests: XCTestCase {
+    private var engine: MediaEngine!
+
+    override func setUpWithError() throws {
+        let ports = try FreePorts.udpRange(count: 16)
+        engine = try MediaEngine(configuration: .init(address: "127.0.0.1", portRange: Int(ports.lowerBound)...Int(ports.upperBound),
+                                                      threads: 1, jitterBufferFrames: 2),
+                                 logger: Logger(label: "test"))
+        engine.start()
+    }
+
+    override func tearDown() {
+        engine.stop()
+        engine = nil
+    }
+
+    private func audio(to peer: UDPPeer, pt: UInt8 = 0, codec: String = "PCMU") -> NegotiatedAudio {
+        NegotiatedAudio(remote: MediaAddress(host: "127.0.0.1", port: Int(peer.port)), codecName: codec, payloadType: pt,
+                        clockRate: 8000, telephoneEventPayloadType: 101, ptime: 20, direction: .sendrecv, remoteHold: false)
+    }
+
+    func testEchoSendsBackThePayloadsInOrderAsOurOwnStream() throws {
+        let stream = try engine.openStream(logger: Logger(label: "test")) { _ in }
+        defer { stream.close() }
+        XCTAssertEqual(stream.localPort % 2, 0)
+        let peer = try UDPPeer()
+        stream.configure(audio(to: peer))
+        stream.play(.echo)
+        for i in 0..<20 {
+            let packet = RTPPacket(payloadType: 0, sequenceNumber: UInt16(1000 + i), timestamp: UInt32(i * 160), ssrc: 0xABCD,
+                                   payload: [UInt8](repeating: UInt8(i), count: 160))
+            peer.send(packet.serialized(), to: UInt16(stream.localPort))
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        var echoed: [RTPPacket] = []
+        while echoed.count < 20, let bytes = peer.receive(timeout: 2) {
+            echoed.append(try RTPPacket(parsing: bytes))
+        }
+        XCTAssertEqual(echoed.map { $0.payload.first ?? 255 }, (0..<20).map(UInt8.init))
+        XCTAssertTrue(echoed.allSatisfy { $0.ssrc != 0xABCD && $0.ssrc == echoed[0].ssrc && $0.payloadType == 0 })
+        XCTAssertTrue(echoed[0].marker)
+        for (a, b) in zip(echoed, echoed.dropFirst()) {
+            XCTAssertEqual(b.sequenceNumber, a.sequenceNumber &+ 1)
+            XCTAssertEqual(Serial.distance(from: a.timestamp, to: b.timestamp) % 160, 0)
+            XCTAssertGreaterThan(Serial.distance(from: a.timestamp, to: b.timestamp), 0)
+        }
+    }
+
+    func testOnceLatchedAStraySourceIsIgnored() throws {
+        let stream = try engine.openStream(logger: Logger(label: "test")) { _ in }
+        defer { stream.close() }
+        let peer = try UDPPeer()
+        let stray = try UDPPeer()
+        stream.configure(audio(to: peer))
+        stream.play(.echo)
+        for i in 0..<10 {
+            peer.send(RTPPacket(payloadType: 0, sequenceNumber: UInt16(i), timestamp: UInt32(i * 160), ssrc: 1,
+                                payload: [UInt8](repeating: 1, count: 160)).serialized(), to: UInt16(stream.localPort))
+            stray.send(RTPPacket(payloadType: 0, sequenceNumber: UInt16(500 + i), timestamp: UInt32(i * 160), ssrc: 2,
+                                 payload: [UInt8](repeating: 2, count: 160)).serialized(), to: UInt16(stream.localPort))
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        var payloads: [UInt8] = []
+        while let bytes = peer.receive(timeout: 1) { payloads.append(try RTPPacket(parsing: bytes).payload.first ?? 0) }
+        XCTAssertFalse(payloads.isEmpty)
+        XCTAssertTrue(payloads.allSatisfy { $0 == 1 }, "\(payloads)")
+        XCTAssertNil(stray.receive(timeout: 0.2), "nothing may be sent to the stray source")
+    }
+
+    func testPlaybackSendsTheClipEncodedAndReportsItsEnd() throws {
+        let finished = Mutex<[UInt64]>([])
+        let stream = try engine.openStream(logger: Logger(label: "test")) { event in
+            if case .playbackFinished(let id) = event { finished.withLock { $0.append(id) } }
+        }
+        defer { stream.close() }
+        let peer = try UDPPeer()
+        stream.configure(audio(to: peer, pt: 8, codec: "PCMA"))
+        let tone = AudioAnalysis.tone(frequency: 1000, seconds: 0.5, sampleRate: 8000)
+        stream.play(.sound(SoundClip(samples: tone, sampleRate: 8000, name: "tone"), loop: false))
+        var decoded: [Int16] = []
+        while decoded.count < tone.count, let bytes = peer.receive(timeout: 2) {
+            let packet = try RTPPacket(parsing: bytes)
+            XCTAssertEqual(packet.payloadType, 8)
+            XCTAssertEqual(packet.payload.count, 160)
+            decoded += packet.payload.map(G711.decodeALaw)
+        }
+        XCTAssertEqual(decoded.count, tone.count)
+        let expected = tone.map { G711.decodeALaw(G711.encodeALaw($0)) }
+        XCTAssertEqual(decoded, expected)
+        let deadline = Date().addingTimeInterval(2)
+        while finished.withLock({ $0.isEmpty }), Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        XCTAssertEqual(finished.withLock { $0 }, [stream.id])
+    }
+
+    func testHoldStopsSendingAndPortsAreReleased() throws {
+        let before = engine.activeStreams
+        let stream = try engine.openStream(logger: Logger(label: "test")) { _ in }
+        let peer = try UDPPeer()
+        var held = audio(to: peer)
+        held.direction = .recvonly
+        stream.configure(held)
+        stream.play(.sound(SoundClip(samples: [Int16](repeating: 1000, count: 8000), sampleRate: 8000, name: "x"), loop: true))
+        XCTAssertNil(peer.receive(timeout: 0.3), "a recvonly stream must not send")
+        stream.configure(audio(to: peer))
+        XCTAssertNotNil(peer.receive(timeout: 2), "resumed stream sends again")
+        stream.close()
+        let deadline = Date().addingTimeInterval(2)
+        while engine.activeStreams != before, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        XCTAssertEqual(engine.activeStreams, before)
+    }
+}
+
+/// A plain UDP socket on 127.0.0.1 standing in for a phone's RTP port.
+final class UDPPeer {
+    let fd: Int32
+    let port: UInt16
+
+    init() throws {
+        let s = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard s >= 0, ok == 0 else { throw PeerError() }
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(s, $0, &len) } }
+        fd = s
+        port = UInt16(bigEndian: addr.sin_port)
+    }
+
+    deinit { close(fd) }
+
+    func send(_ bytes: [UInt8], to port: UInt16) {
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = port.bigEndian
+        _ = withUnsafePointer(to: &addr) { a in
+            a.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, bytes, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+    }
+
+    func receive(timeout: TimeInterval) -> [UInt8]? {
+        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&pfd, 1, Int32(timeout * 1000)) > 0 else { return nil }
+        var buffer = [UInt8](repeating: 0, count: 2048)
+        let n = recv(fd, &buffer, buffer.count, 0)
+        return n > 0 ? Array(buffer[0..<n]) : nil
+    }
+}
+struct PeerError: Error {}
