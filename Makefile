@@ -37,7 +37,7 @@ run: build-release
 
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --disable-swift-testing
 
 check-config: build
 	.build/debug/parley check-config --config $(CONFIG)
