@@ -9,6 +9,8 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
+#include <pthread.h>
+#include <sched.h>
 #include <time.h>
 #include <unistd.h>
 #include "parley_net.h"
@@ -96,6 +98,65 @@ int pn_sendto(int fd, const void *buf, size_t len, const pn_addr_t *to) {
 
 int pn_close(int fd) { return close(fd) == 0 ? 0 : -errno; }
 
+int pn_local_port(int fd) {
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0) return -errno;
+    pn_addr_t a;
+    from_sockaddr(&ss, &a);
+    return a.port;
+}
+
+#define PN_BATCH_MAX 64
+
+int pn_recv_batch(int fd, pn_datagram_t *datagrams, int count) {
+    struct mmsghdr msgs[PN_BATCH_MAX];
+    struct iovec iov[PN_BATCH_MAX];
+    struct sockaddr_storage addrs[PN_BATCH_MAX];
+    if (count > PN_BATCH_MAX) count = PN_BATCH_MAX;
+    memset(msgs, 0, sizeof(struct mmsghdr) * (size_t)count);
+    for (int i = 0; i < count; i++) {
+        iov[i].iov_base = datagrams[i].data;
+        iov[i].iov_len = datagrams[i].length;
+        msgs[i].msg_hdr.msg_iov = &iov[i];
+        msgs[i].msg_hdr.msg_iovlen = 1;
+        msgs[i].msg_hdr.msg_name = &addrs[i];
+        msgs[i].msg_hdr.msg_namelen = sizeof addrs[i];
+    }
+    int n = recvmmsg(fd, msgs, (unsigned)count, MSG_DONTWAIT, NULL);
+    if (n < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -errno;
+    for (int i = 0; i < n; i++) {
+        datagrams[i].length = msgs[i].msg_len;
+        from_sockaddr(&addrs[i], &datagrams[i].peer);
+    }
+    return n;
+}
+
+int pn_send_batch(int fd, pn_datagram_t *datagrams, int count) {
+    struct mmsghdr msgs[PN_BATCH_MAX];
+    struct iovec iov[PN_BATCH_MAX];
+    struct sockaddr_storage addrs[PN_BATCH_MAX];
+    int sent = 0;
+    while (sent < count) {
+        int chunk = count - sent > PN_BATCH_MAX ? PN_BATCH_MAX : count - sent;
+        memset(msgs, 0, sizeof(struct mmsghdr) * (size_t)chunk);
+        for (int i = 0; i < chunk; i++) {
+            pn_datagram_t *d = &datagrams[sent + i];
+            iov[i].iov_base = d->data;
+            iov[i].iov_len = d->length;
+            msgs[i].msg_hdr.msg_iov = &iov[i];
+            msgs[i].msg_hdr.msg_iovlen = 1;
+            msgs[i].msg_hdr.msg_name = &addrs[i];
+            msgs[i].msg_hdr.msg_namelen = to_sockaddr(&d->peer, &addrs[i]);
+        }
+        int n = sendmmsg(fd, msgs, (unsigned)chunk, MSG_DONTWAIT);
+        if (n <= 0) return sent > 0 ? sent : (n < 0 ? -errno : 0);
+        sent += n;
+        if (n < chunk) break;
+    }
+    return sent;
+}
+
 int pn_epoll_create(void) {
     int fd = epoll_create1(EPOLL_CLOEXEC);
     return fd < 0 ? -errno : fd;
@@ -155,6 +216,20 @@ int pn_eventfd_signal(int fd) {
 uint64_t pn_eventfd_drain(int fd) {
     uint64_t n = 0;
     return read(fd, &n, sizeof n) == (ssize_t)sizeof n ? n : 0;
+}
+
+int pn_set_realtime(int priority) {
+    struct sched_param sp;
+    memset(&sp, 0, sizeof sp);
+    sp.sched_priority = priority;
+    int rc = pthread_setschedparam(pthread_self(), SCHED_RR, &sp);
+    return rc == 0 ? 0 : -rc;
+}
+
+uint64_t pn_thread_cpu_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 uint64_t pn_monotonic_ns(void) {

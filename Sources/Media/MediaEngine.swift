@@ -19,11 +19,14 @@ public final class MediaEngine: Sendable {
         public var portRange: ClosedRange<Int>
         public var threads: Int
         public var jitterBufferFrames: Int
-        public init(address: String, portRange: ClosedRange<Int>, threads: Int, jitterBufferFrames: Int) {
+        /// Ask for SCHED_RR priority on media threads.
+        public var realtime: Bool
+        public init(address: String, portRange: ClosedRange<Int>, threads: Int, jitterBufferFrames: Int, realtime: Bool = false) {
             self.address = address
             self.portRange = portRange
             self.threads = threads
             self.jitterBufferFrames = jitterBufferFrames
+            self.realtime = realtime
         }
     }
 
@@ -38,7 +41,7 @@ public final class MediaEngine: Sendable {
         self.logger = logger
         let count = configuration.threads > 0 ? configuration.threads : max(1, ProcessInfo.processInfo.activeProcessorCount)
         var loops: [MediaLoop] = []
-        for i in 0..<count { loops.append(try MediaLoop(index: i, logger: logger)) }
+        for i in 0..<count { loops.append(try MediaLoop(index: i, realtime: configuration.realtime, logger: logger)) }
         self.loops = loops
         ports = PortAllocator(address: configuration.address, range: configuration.portRange)
     }
@@ -49,6 +52,32 @@ public final class MediaEngine: Sendable {
 
     public func stop() {
         for loop in loops { loop.stop() }
+    }
+
+    /// Counters summed over all media loops.
+    public struct Statistics: Sendable, Equatable {
+        public var ticks: UInt64 = 0
+        /// Ticks that ran late (the 20 ms timer had fired more than once before the loop got to it).
+        public var lateTicks: UInt64 = 0
+        public var slowestTickMicroseconds: UInt64 = 0
+        public var tickBusyNanoseconds: UInt64 = 0
+        public var cpuNanoseconds: UInt64 = 0
+        public var packetsIn: UInt64 = 0
+        public var packetsOut: UInt64 = 0
+    }
+
+    public var statistics: Statistics {
+        var s = Statistics()
+        for loop in loops {
+            s.ticks += loop.ticks.load(ordering: .relaxed)
+            s.lateTicks += loop.lateTicks.load(ordering: .relaxed)
+            s.slowestTickMicroseconds = max(s.slowestTickMicroseconds, loop.slowestTickNanoseconds.load(ordering: .relaxed) / 1000)
+            s.tickBusyNanoseconds += loop.busyNanoseconds.load(ordering: .relaxed)
+            s.cpuNanoseconds += loop.cpuNanoseconds.load(ordering: .relaxed)
+            s.packetsIn += loop.packetsIn.load(ordering: .relaxed)
+            s.packetsOut += loop.packetsOut.load(ordering: .relaxed)
+        }
+        return s
     }
 
     /// Streams currently open on all loops.

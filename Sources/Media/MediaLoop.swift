@@ -19,13 +19,33 @@ final class MediaLoop: @unchecked Sendable {
     private let running = Atomic<Bool>(true)
     private let finished = DispatchSemaphore(value: 0)
     let streamCount = Atomic<Int>(0)
+    /// Whether the loop thread got real-time priority.
+    let realtime = Atomic<Bool>(false)
+    /// Ticks run, ticks the loop was too late for (timer expired more than once), slowest tick.
+    let ticks = Atomic<UInt64>(0)
+    let lateTicks = Atomic<UInt64>(0)
+    let slowestTickNanoseconds = Atomic<UInt64>(0)
+    let busyNanoseconds = Atomic<UInt64>(0)
+    /// CPU time of this loop's thread, refreshed every tick.
+    let cpuNanoseconds = Atomic<UInt64>(0)
+    /// RTP packets received and sent by this loop's streams, refreshed every tick.
+    let packetsIn = Atomic<UInt64>(0)
+    let packetsOut = Atomic<UInt64>(0)
 
     // Loop thread only.
     private var streams: [UInt64: StreamState] = [:]
     private var tickIndex: UInt64 = 0
+    /// Packet counts since the last tick (loop thread only), published each tick.
+    var receivedSinceTick: UInt64 = 0
+    var sentSinceTick: UInt64 = 0
+    /// One receive batch shared by all streams of this loop (loop thread only).
+    let batch = ReceiveBatch(count: 32, size: 2048)
 
-    init(index: Int, logger: Logger) throws(MediaError) {
+    private let wantsRealtime: Bool
+
+    init(index: Int, realtime: Bool, logger: Logger) throws(MediaError) {
         self.index = index
+        wantsRealtime = realtime
         self.logger = logger
         epfd = pn_epoll_create()
         timerfd = pn_timerfd_create(Self.tickMicroseconds)
@@ -54,6 +74,14 @@ final class MediaLoop: @unchecked Sendable {
     }
 
     private func run() {
+        // Optional: media ticks must not wait behind other work, so ask for round-robin real-time
+        // priority (granted to root or with CAP_SYS_NICE). Off by default: a saturated real-time
+        // loop would starve the SIP thread.
+        if wantsRealtime {
+            let rt = pn_set_realtime(10)
+            realtime.store(rt == 0, ordering: .relaxed)
+            if rt != 0 { logger.warning("media thread could not get real-time priority", metadata: ["errno": "\(-rt)"]) }
+        }
         var tokens = [UInt64](repeating: 0, count: 64)
         while running.load(ordering: .acquiring) {
             let n = tokens.withUnsafeMutableBufferPointer { pn_epoll_wait(epfd, $0.baseAddress, 64, 100) }
@@ -62,13 +90,14 @@ final class MediaLoop: @unchecked Sendable {
                 switch tokens[i] {
                 case Self.timerToken:
                     // Catch up on missed ticks (bounded) so the media clock stays right under load.
-                    let expirations = min(pn_timerfd_read(timerfd), 5)
-                    for _ in 0..<expirations { tick() }
+                    let expirations = pn_timerfd_read(timerfd)
+                    if expirations > 1 { lateTicks.add(expirations - 1, ordering: .relaxed) }
+                    for _ in 0..<min(expirations, 5) { tick() }
                 case Self.wakeToken:
                     _ = pn_eventfd_drain(eventfd)
                     runCommands()
                 default:
-                    streams[tokens[i]]?.receiveAll()
+                    streams[tokens[i]]?.receiveAll(using: batch)
                 }
             }
         }
@@ -91,13 +120,24 @@ final class MediaLoop: @unchecked Sendable {
     }
 
     private func tick() {
+        let start = pn_monotonic_ns()
         tickIndex &+= 1
         for stream in streams.values { stream.tick() }
+        let spent = pn_monotonic_ns() &- start
+        cpuNanoseconds.store(pn_thread_cpu_ns(), ordering: .relaxed)
+        packetsIn.add(receivedSinceTick, ordering: .relaxed)
+        packetsOut.add(sentSinceTick, ordering: .relaxed)
+        receivedSinceTick = 0
+        sentSinceTick = 0
+        ticks.add(1, ordering: .relaxed)
+        busyNanoseconds.add(spent, ordering: .relaxed)
+        if spent > slowestTickNanoseconds.load(ordering: .relaxed) { slowestTickNanoseconds.store(spent, ordering: .relaxed) }
     }
 
     // MARK: loop-thread operations used by MediaStream
 
     func add(_ stream: StreamState) {
+        stream.loop = self
         streams[stream.id] = stream
         streamCount.add(1, ordering: .relaxed)
         if pn_epoll_add(epfd, stream.fd, stream.id) != 0 {

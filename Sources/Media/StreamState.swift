@@ -33,6 +33,8 @@ final class StreamState: @unchecked Sendable {
     private let onEvent: @Sendable (MediaEvent) -> Void
 
     private(set) var audio: NegotiatedAudio?
+    /// The loop this stream is pinned to (set when added; for its packet counters).
+    unowned(unsafe) var loop: MediaLoop?
     private var codec = G711(law: .mu)
     private var remote = pn_addr_t()
     private var latched: pn_addr_t?
@@ -47,7 +49,6 @@ final class StreamState: @unchecked Sendable {
     private var timestamp = UInt32.random(in: 0...UInt32.max)
     private var markerPending = true
     private var outgoing = RTPPacket(payloadType: 0, sequenceNumber: 0, timestamp: 0, ssrc: 0)
-    private var receiveBuffer = [UInt8](repeating: 0, count: 2048)
     private var sendBuffer = [UInt8](repeating: 0, count: 2048)
     private var pcm = [Int16](repeating: 0, count: 960)
 
@@ -83,22 +84,20 @@ final class StreamState: @unchecked Sendable {
 
     // MARK: receive
 
-    func receiveAll() {
-        var from = pn_addr_t()
-        for _ in 0..<64 {
-            let n = receiveBuffer.withUnsafeMutableBytes { pn_recvfrom(fd, $0.baseAddress, $0.count, &from) }
-            if n <= 0 { return }
-            handle(count: Int(n), from: from)
+    /// Drains the socket in batches (recvmmsg), at most 4 batches per wakeup to stay fair to other streams.
+    func receiveAll(using batch: ReceiveBatch) {
+        for _ in 0..<4 {
+            let n = batch.receive(fd)
+            for i in 0..<n { handle(batch.bytes(i), from: batch.peer(i)) }
+            if n < batch.count { return }
         }
     }
 
-    private func handle(count: Int, from: pn_addr_t) {
+    private func handle(_ bytes: UnsafeRawBufferPointer, from: pn_addr_t) {
         guard let audio else { return }
         let packet: RTPPacket
         do {
-            packet = try receiveBuffer.withUnsafeBytes { raw throws(RTPError) in
-                try RTPPacket(parsing: UnsafeRawBufferPointer(rebasing: raw[0..<count]))
-            }
+            packet = try RTPPacket(parsing: bytes)
         } catch {
             stats.malformedPackets += 1
             return
@@ -114,6 +113,7 @@ final class StreamState: @unchecked Sendable {
             latched = from
         }
         stats.packetsReceived += 1
+        loop?.receivedSinceTick &+= 1
         if packet.payloadType == audio.payloadType {
             jitter.insert(packet)
         } else if packet.payloadType == audio.telephoneEventPayloadType {
@@ -182,7 +182,10 @@ final class StreamState: @unchecked Sendable {
         let written = sendBuffer.withUnsafeMutableBytes { outgoing.serialize(into: $0) }
         guard let written else { return }
         let sent = sendBuffer.withUnsafeBytes { pn_sendto(fd, $0.baseAddress, written, &destination) }
-        if sent > 0 { stats.packetsSent += 1 }
+        if sent > 0 {
+            stats.packetsSent += 1
+            loop?.sentSinceTick &+= 1
+        }
     }
 
     func play(_ new: MediaSource) {

@@ -74,7 +74,7 @@ extension ParleyConfiguration {
     }
 
     private static func readRTP(_ n: ConfigNode) throws(ConfigError) -> RTP {
-        let m = try n.mapping(allowed: ["address", "port_min", "port_max", "codecs", "ptime", "jitter_buffer_frames", "threads"])
+        let m = try n.mapping(allowed: ["address", "port_min", "port_max", "codecs", "ptime", "jitter_buffer_frames", "threads", "realtime"])
         var rtp = RTP()
         if let v = m["address"] {
             rtp.address = try v.nonEmptyString()
@@ -99,6 +99,7 @@ extension ParleyConfiguration {
         }
         if let v = m["jitter_buffer_frames"] { rtp.jitterBufferFrames = try v.int(in: 1...50) }
         if let v = m["threads"] { rtp.threads = try v.int(in: 0...64) }
+        if let v = m["realtime"] { rtp.realtime = try v.bool() }
         return rtp
     }
 

@@ -24,6 +24,8 @@ public struct ParleyConfiguration: Sendable, Equatable {
         public var jitterBufferFrames: Int = 3
         /// Media event-loop threads; 0 = one per core.
         public var threads: Int = 0
+        /// SCHED_RR priority for media threads (needs root or CAP_SYS_NICE).
+        public var realtime: Bool = false
     }
 
     public enum Action: Sendable, Equatable {

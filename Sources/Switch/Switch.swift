@@ -35,7 +35,7 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
         let rtp = configuration.rtp
         media = try MediaEngine(
             configuration: .init(address: rtp.address, portRange: rtp.portMin...rtp.portMax, threads: rtp.threads,
-                                 jitterBufferFrames: rtp.jitterBufferFrames),
+                                 jitterBufferFrames: rtp.jitterBufferFrames, realtime: rtp.realtime),
             logger: logger)
         sip.delegate = self
     }

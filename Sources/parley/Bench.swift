@@ -1,8 +1,45 @@
 import ArgumentParser
+import Foundation
+import Logging
+import Media
 
 /// `parley bench …`: benchmarks whose last output line is one JSON object.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run a benchmark; the last line printed is one JSON object.",
-        subcommands: [])
+        subcommands: [MediaBench.self])
+}
+
+/// Concurrent G.711 echo calls on the media engine: steps up the call count and reports, per step,
+/// late ticks, lost echoes, round-trip percentiles and packets per second of media CPU.
+struct MediaBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "media", abstract: "Concurrent G.711 calls through the media engine.")
+
+    @Option(help: "Call counts to try, in order (stops at the first step with a late tick or a lost packet).")
+    var calls: [Int] = [250, 500, 1000, 1500, 2000, 2500, 3000]
+    @Option(help: "Seconds per step.") var seconds: Double = 10
+    @Option(help: "Media threads (0 = one per core).") var threads: Int = 0
+    @Option(help: "First RTP port.") var portMin: Int = 34000
+    @Flag(help: "Give media threads real-time priority.") var realtime = false
+
+    func run() throws {
+        let logger = Logger(label: "bench")
+        var best = 0
+        var lastClean: MediaBenchmark.Result?
+        for n in calls {
+            let r = try MediaBenchmark.echo(calls: n, seconds: seconds, threads: threads,
+                                            portRange: portMin...(portMin + n * 2 + 64), realtime: realtime, logger: logger)
+            print(String(format: "calls=%d sent=%d echoed=%d late_ticks=%llu slowest_tick_us=%llu rtt_p50_ms=%.1f rtt_p99_ms=%.1f rtt_max_ms=%.1f media_cpu_s=%.2f pps_per_cpu_s=%.0f",
+                         r.calls, r.sent, r.echoed, r.lateTicks, r.slowestTickMicroseconds, r.rttP50Milliseconds,
+                         r.rttP99Milliseconds, r.rttMaxMilliseconds, r.mediaCPUSeconds, r.packetsPerCPUSecond))
+            fflushOut()
+            guard r.clean else { break }
+            best = n
+            lastClean = r
+        }
+        let pps = lastClean?.packetsPerCPUSecond ?? 0
+        print("{\"max_clean_g711_calls\":\(best),\"packets_per_cpu_second\":\(Int(pps)),\"rtt_p99_ms_at_max\":\(lastClean?.rttP99Milliseconds ?? 0)}")
+    }
+
+    private func fflushOut() { FileHandle.standardOutput.synchronizeFile() }
 }

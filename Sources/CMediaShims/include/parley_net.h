@@ -25,6 +25,20 @@ int pn_udp_bind(const pn_addr_t *addr, int rcvbuf, int sndbuf);
 int pn_recvfrom(int fd, void *buf, size_t len, pn_addr_t *from);
 int pn_sendto(int fd, const void *buf, size_t len, const pn_addr_t *to);
 int pn_close(int fd);
+/** The local port a socket is bound to, or -errno. */
+int pn_local_port(int fd);
+
+/** One datagram for the batch calls: data, length (in: capacity, out: received) and peer. */
+typedef struct pn_datagram {
+    void *data;
+    uint32_t length;
+    pn_addr_t peer;
+} pn_datagram_t;
+
+/** recvmmsg: fills up to count datagrams without blocking; returns how many (0 when none), or -errno. */
+int pn_recv_batch(int fd, pn_datagram_t *datagrams, int count);
+/** sendmmsg: sends count datagrams to their peers; returns how many were sent, or -errno. */
+int pn_send_batch(int fd, pn_datagram_t *datagrams, int count);
 
 int pn_epoll_create(void);
 /** Registers fd for input; token comes back from pn_epoll_wait. */
@@ -40,6 +54,10 @@ uint64_t pn_timerfd_read(int fd);
 int pn_eventfd_create(void);
 int pn_eventfd_signal(int fd);
 uint64_t pn_eventfd_drain(int fd);
+/** Best effort: SCHED_RR at `priority` for the calling thread (needs CAP_SYS_NICE). 0 or -errno. */
+int pn_set_realtime(int priority);
+/** CPU time of the calling thread in nanoseconds. */
+uint64_t pn_thread_cpu_ns(void);
 /** CLOCK_MONOTONIC in nanoseconds. */
 uint64_t pn_monotonic_ns(void);
 
