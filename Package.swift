@@ -68,6 +68,7 @@ let package = Package(
         .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),
         .testTarget(name: "ConfigTests", dependencies: ["ParleyConfig"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "ParleyTesting"]),
+        .testTarget(name: "SIPTests", dependencies: ["SIP", "ParleyTesting"]),
         .testTarget(name: "ParleyTestingTests", dependencies: ["ParleyTesting"]),
         .testTarget(name: "IntegrationTests", dependencies: ["ParleyTesting", "parley"]),
     ],

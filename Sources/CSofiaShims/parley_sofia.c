@@ -112,6 +112,43 @@ static void fill_source(ps_event_t *ev, nua_t *nua, char *host, size_t host_len)
     }
 }
 
+/* Appends "Name: value\r\n" for every header in message order (start line, separator and body skipped). */
+static const char *all_headers(su_home_t *home, sip_t const *sip, size_t *out_len) {
+    size_t cap = 4096, len = 0;
+    char *buf = su_alloc(home, cap);
+    char value[4096];
+    if (!buf) return NULL;
+    msg_header_t const *h = sip->sip_request ? (msg_header_t const *)sip->sip_request
+                                             : (msg_header_t const *)sip->sip_status;
+    for (; h; h = h->sh_succ) {
+        if (h == (msg_header_t const *)sip->sip_request || h == (msg_header_t const *)sip->sip_status ||
+            h == (msg_header_t const *)sip->sip_payload || h == (msg_header_t const *)sip->sip_separator)
+            continue;
+        char const *name = h->sh_class ? h->sh_class->hc_name : NULL;
+        char const *val = value;
+        if (!name || !*name) {
+            /* Unknown extension headers (X-..., P-...) keep their own name and value. */
+            name = h->sh_unknown->un_name;
+            val = h->sh_unknown->un_value;
+        } else if (msg_header_field_e(value, sizeof value, h, 0) < 0) {
+            continue;
+        }
+        if (!name || !val) continue;
+        size_t need = strlen(name) + strlen(val) + 5;
+        if (len + need >= cap) {
+            size_t ncap = (len + need) * 2;
+            char *nbuf = su_realloc(home, buf, ncap);
+            if (!nbuf) break;
+            buf = nbuf;
+            cap = ncap;
+        }
+        len += (size_t)snprintf(buf + len, cap - len, "%s: %s\r\n", name, val);
+    }
+    buf[len] = 0;
+    *out_len = len;
+    return buf;
+}
+
 static void ps_nua_callback(nua_event_t event, int status, char const *phrase, nua_t *nua,
                             struct ps_stack *stack, nua_handle_t *nh, nua_hmagic_t *hmagic,
                             sip_t const *sip, tagi_t tags[]) {
@@ -165,6 +202,7 @@ static void ps_nua_callback(nua_event_t event, int status, char const *phrase, n
         if (sip->sip_user_agent) ev.user_agent = sip->sip_user_agent->g_string;
         if (sip->sip_via) ev.via_transport = sip->sip_via->v_protocol;
         if (sip->sip_request) fill_source(&ev, nua, host, sizeof host);
+        ev.headers = all_headers(home, sip, &ev.headers_len);
     }
     stack->on_event(stack->ctx, &ev);
     su_home_deinit(home);
@@ -310,4 +348,65 @@ void ps_respond(ps_stack_t *stack, void *handle, int status, const char *content
 }
 
 void ps_bye(void *handle) { nua_bye((nua_handle_t *)handle, TAG_END()); }
+
+void *ps_handle_create(ps_stack_t *stack, const char *to, const char *from) {
+    return nua_handle(stack->nua, NULL,
+                      TAG_IF(to, SIPTAG_TO_STR(to)),
+                      TAG_IF(from, SIPTAG_FROM_STR(from)),
+                      TAG_END());
+}
+
+void ps_invite(void *handle, const char *request_uri, const char *content_type, const char *body,
+               const char *extra_headers) {
+    nua_invite((nua_handle_t *)handle,
+               TAG_IF(request_uri, NUTAG_URL(request_uri)),
+               TAG_IF(content_type, SIPTAG_CONTENT_TYPE_STR(content_type)),
+               TAG_IF(body, SIPTAG_PAYLOAD_STR(body)),
+               TAG_IF(extra_headers, SIPTAG_HEADER_STR(extra_headers)),
+               TAG_END());
+}
+
+void ps_cancel(void *handle) { nua_cancel((nua_handle_t *)handle, TAG_END()); }
+
+void ps_register(void *handle, const char *registrar_uri, const char *contact, unsigned expires,
+                 const char *extra_headers) {
+    char exp[16];
+    snprintf(exp, sizeof exp, "%u", expires);
+    nua_register((nua_handle_t *)handle,
+                 TAG_IF(registrar_uri, NUTAG_REGISTRAR(registrar_uri)),
+                 TAG_IF(contact, SIPTAG_CONTACT_STR(contact)),
+                 SIPTAG_EXPIRES_STR(exp),
+                 TAG_IF(extra_headers, SIPTAG_HEADER_STR(extra_headers)),
+                 TAG_END());
+}
+
+void ps_unregister(void *handle) { nua_unregister((nua_handle_t *)handle, TAG_END()); }
+
+void ps_authenticate(void *handle, const char *credentials) {
+    nua_authenticate((nua_handle_t *)handle, NUTAG_AUTH(credentials), TAG_END());
+}
+
+void ps_info(void *handle, const char *content_type, const char *body) {
+    nua_info((nua_handle_t *)handle,
+             TAG_IF(content_type, SIPTAG_CONTENT_TYPE_STR(content_type)),
+             TAG_IF(body, SIPTAG_PAYLOAD_STR(body)),
+             TAG_END());
+}
+
+void ps_refer(void *handle, const char *refer_to, const char *extra_headers) {
+    nua_refer((nua_handle_t *)handle,
+              SIPTAG_REFER_TO_STR(refer_to),
+              TAG_IF(extra_headers, SIPTAG_HEADER_STR(extra_headers)),
+              TAG_END());
+}
+
+void ps_notify(void *handle, const char *event, const char *substate, const char *content_type,
+               const char *body) {
+    nua_notify((nua_handle_t *)handle,
+               SIPTAG_EVENT_STR(event),
+               TAG_IF(substate, SIPTAG_SUBSCRIPTION_STATE_STR(substate)),
+               TAG_IF(content_type, SIPTAG_CONTENT_TYPE_STR(content_type)),
+               TAG_IF(body, SIPTAG_PAYLOAD_STR(body)),
+               TAG_END());
+}
 void ps_handle_destroy(void *handle) { nua_handle_destroy((nua_handle_t *)handle); }

@@ -1,3 +1,4 @@
+import Foundation
 import CSofiaShims
 
 /// A nua handle: one dialog or transaction owned by Sofia. An opaque token; compare and hash it.
@@ -32,6 +33,10 @@ public enum SIPEventKind: Sendable, Equatable {
 public struct SIPAddress: Sendable, Equatable, CustomStringConvertible {
     public var host: String
     public var port: Int
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 
@@ -56,9 +61,27 @@ public struct SIPMessage: Sendable {
     public var userAgent: String?
     public var transport: String?
     public var source: SIPAddress?
+    /// Every header in message order (compact forms expanded by Sofia).
+    public var headers: [SIPHeader] = []
+
+    /// The first value of a header, case-insensitively ("X-Trunk-DID", "Authorization", ...).
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+
+    /// Every value of a header, in order.
+    public func headers(named name: String) -> [String] {
+        headers.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }.map(\.value)
+    }
 
     /// The body as text when it is valid UTF-8.
     public var bodyText: String? { body.flatMap { String(validating: $0, as: UTF8.self) } }
+}
+
+/// One header line of a SIP message.
+public struct SIPHeader: Sendable, Equatable {
+    public var name: String
+    public var value: String
 }
 
 /// One event from the SIP stack, delivered on the SIP thread.
@@ -97,7 +120,21 @@ extension SIPEvent {
             fromTag: s(e.from_tag), to: s(e.to), toUser: s(e.to_user), toTag: s(e.to_tag),
             contact: s(e.contact), cseq: e.cseq, cseqMethod: s(e.cseq_method),
             contentType: s(e.content_type), body: body, userAgent: s(e.user_agent),
-            transport: s(e.via_transport), source: source)
+            transport: s(e.via_transport), source: source,
+            headers: Self.headers(e.headers, count: e.headers_len))
+    }
+
+    private static func headers(_ raw: UnsafePointer<CChar>?, count: Int) -> [SIPHeader] {
+        guard let raw, count > 0 else { return [] }
+        let text = String(decoding: UnsafeRawBufferPointer(start: raw, count: count), as: UTF8.self)
+        var result: [SIPHeader] = []
+        for line in text.split(separator: "\r\n", omittingEmptySubsequences: true) {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let name = line[..<colon].trimmingCharacters(in: .whitespaces)
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            result.append(SIPHeader(name: name, value: value))
+        }
+        return result
     }
 
     private static func kind(_ e: ps_event_t) -> SIPEventKind {

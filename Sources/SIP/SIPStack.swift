@@ -167,6 +167,78 @@ public final class SIPStack: @unchecked Sendable {
         ps_bye(nh)
     }
 
+    /// A handle for an outgoing request (SIP thread). `to`/`from` are header values.
+    public func makeHandle(to: String, from: String) -> SIPHandle? {
+        guard let stack else { return nil }
+        return to.withCString { t in from.withCString { f in SIPHandle(ps_handle_create(stack, t, f)) } }
+    }
+
+    /// Sends INVITE: a new call to `requestURI`, or a re-INVITE in the handle's dialog when nil (SIP thread).
+    public func invite(_ handle: SIPHandle, requestURI: String?, sdp: String?, headers: [String] = []) {
+        guard let nh = handle.pointer else { return }
+        let extra = headers.isEmpty ? nil : headers.joined(separator: "\r\n")
+        withOptionalCString(requestURI) { uri in
+            withOptionalCString(sdp == nil ? nil : "application/sdp") { ct in
+                withOptionalCString(sdp) { body in
+                    withOptionalCString(extra) { h in ps_invite(nh, uri, ct, body, h) }
+                }
+            }
+        }
+    }
+
+    /// CANCELs the handle's pending INVITE (SIP thread).
+    public func cancel(_ handle: SIPHandle) {
+        guard let nh = handle.pointer else { return }
+        ps_cancel(nh)
+    }
+
+    /// REGISTERs with `registrar` (SIP thread); `contact` nil lets Sofia use its own.
+    public func register(_ handle: SIPHandle, registrar: String, contact: String?, expires: Int, headers: [String] = []) {
+        guard let nh = handle.pointer else { return }
+        let extra = headers.isEmpty ? nil : headers.joined(separator: "\r\n")
+        registrar.withCString { r in
+            withOptionalCString(contact) { c in
+                withOptionalCString(extra) { h in ps_register(nh, r, c, UInt32(max(0, expires)), h) }
+            }
+        }
+    }
+
+    /// Removes what the handle registered (SIP thread).
+    public func unregister(_ handle: SIPHandle) {
+        guard let nh = handle.pointer else { return }
+        ps_unregister(nh)
+    }
+
+    /// Answers a 401/407 challenge on the handle (SIP thread).
+    public func authenticate(_ handle: SIPHandle, realm: String, user: String, password: String) {
+        guard let nh = handle.pointer else { return }
+        let quotedRealm = realm.replacingOccurrences(of: "\"", with: "")
+        "Digest:\"\(quotedRealm)\":\(user):\(password)".withCString { ps_authenticate(nh, $0) }
+    }
+
+    /// Sends INFO in the dialog (SIP thread).
+    public func info(_ handle: SIPHandle, contentType: String, body: String) {
+        guard let nh = handle.pointer else { return }
+        contentType.withCString { ct in body.withCString { b in ps_info(nh, ct, b) } }
+    }
+
+    /// Sends REFER in the dialog (SIP thread).
+    public func refer(_ handle: SIPHandle, referTo: String, headers: [String] = []) {
+        guard let nh = handle.pointer else { return }
+        let extra = headers.isEmpty ? nil : headers.joined(separator: "\r\n")
+        referTo.withCString { r in withOptionalCString(extra) { h in ps_refer(nh, r, h) } }
+    }
+
+    /// Sends a REFER progress NOTIFY with a message/sipfrag body (SIP thread).
+    public func notifyReferProgress(_ handle: SIPHandle, event: String, subscriptionState: String, sipfrag: String) {
+        guard let nh = handle.pointer else { return }
+        event.withCString { e in
+            subscriptionState.withCString { st in
+                "message/sipfrag;version=2.0".withCString { ct in sipfrag.withCString { b in ps_notify(nh, e, st, ct, b) } }
+            }
+        }
+    }
+
     /// Releases a handle once its dialog is over (SIP thread).
     public func destroy(_ handle: SIPHandle) {
         guard let nh = handle.pointer else { return }

@@ -64,6 +64,9 @@ typedef struct ps_event {
     const char *via_transport; /* "UDP", "TCP", ... of the topmost Via */
     const char *source_host;   /* where the message came from (after NAT) */
     int source_port;
+    /* Every header of the message in order, as "Name: value\r\n" lines (no start line, no body). */
+    const char *headers;
+    size_t headers_len;
 } ps_event_t;
 
 typedef void (*ps_event_cb)(void *ctx, const ps_event_t *event);
@@ -109,6 +112,37 @@ void ps_timer_cancel(ps_stack_t *stack, uint64_t timer_id);
  */
 void ps_respond(ps_stack_t *stack, void *handle, int status, const char *content_type, const char *body,
                 const char *extra_headers, int with_current);
+/**
+ * Root thread: a new handle for an outgoing request (call, registration, ...). `to` and `from`
+ * are header values ("<sip:1000@example.com>", tags are added by Sofia). NULL on failure.
+ */
+void *ps_handle_create(ps_stack_t *stack, const char *to, const char *from);
+/**
+ * Root thread: sends INVITE (new call, or re-INVITE on an existing dialog handle) to
+ * `request_uri` (NULL for a re-INVITE) with an SDP body and extra headers.
+ */
+void ps_invite(void *handle, const char *request_uri, const char *content_type, const char *body,
+               const char *extra_headers);
+/** Root thread: CANCEL the pending INVITE of the handle. */
+void ps_cancel(void *handle);
+/** Root thread: REGISTER to `registrar_uri`; contact NULL lets Sofia pick; expires in seconds. */
+void ps_register(void *handle, const char *registrar_uri, const char *contact, unsigned expires,
+                 const char *extra_headers);
+/** Root thread: un-REGISTER what the handle registered. */
+void ps_unregister(void *handle);
+/** Root thread: answer a 401/407 with credentials "Digest:\"realm\":user:password". */
+void ps_authenticate(void *handle, const char *credentials);
+/** Root thread: INFO in the dialog (e.g. application/dtmf-relay). */
+void ps_info(void *handle, const char *content_type, const char *body);
+/** Root thread: REFER in the dialog to `refer_to` (a Refer-To header value). */
+void ps_refer(void *handle, const char *refer_to, const char *extra_headers);
+/**
+ * Root thread: NOTIFY for a REFER subscription: `event` is the exact "refer;id=N" value,
+ * `substate` e.g. "active;expires=60" or "terminated;reason=noresource", body a sipfrag.
+ */
+void ps_notify(void *handle, const char *event, const char *substate, const char *content_type,
+               const char *body);
+
 /** Root thread: sends BYE in the handle's dialog. */
 void ps_bye(void *handle);
 /** Root thread: releases a handle (after its call reached the terminated state). */
