@@ -4,8 +4,8 @@
 SWIFT ?= swift
 CONFIG ?= conf/parley.yaml
 
-# Build: Sofia-SIP (SIP stack), SQLite (storage), pkg-config (finds Sofia's flags).
-BUILD_DEBS := libsofia-sip-ua-dev libsqlite3-dev pkg-config
+# Build: Sofia-SIP (SIP stack), SQLite (storage), pkg-config, Opus, speexdsp (resampler), spandsp (G.722), libsrtp2.
+BUILD_DEBS := libsofia-sip-ua-dev libsqlite3-dev pkg-config libopus-dev libspeexdsp-dev libspandsp-dev libsrtp2-dev
 # Tests and sounds: SIPp, baresip (real SIP peers), sox and espeak-ng (audio files).
 TEST_DEBS := sip-tester baresip sox espeak-ng
 DEBS := $(BUILD_DEBS) $(TEST_DEBS)

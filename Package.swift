@@ -30,7 +30,20 @@ let package = Package(
         // Wire formats and media building blocks (no I/O).
         .target(name: "SDP"),
         .target(name: "RTP"),
-        .target(name: "Codecs"),
+        .systemLibrary(name: "COpus", path: "Sources/COpus", pkgConfig: "opus",
+                       providers: [.apt(["libopus-dev"])]),
+        .systemLibrary(name: "CSpeexDSP", path: "Sources/CSpeexDSP", pkgConfig: "speexdsp",
+                       providers: [.apt(["libspeexdsp-dev"])]),
+        .systemLibrary(name: "CSpanDSP", path: "Sources/CSpanDSP", pkgConfig: "spandsp",
+                       providers: [.apt(["libspandsp-dev"])]),
+        // Non-variadic wrappers for opus_encoder_ctl / opus_decoder_ctl.
+        .target(name: "CCodecShims", dependencies: ["COpus"], path: "Sources/CCodecShims"),
+        .target(name: "Codecs", dependencies: ["COpus", "CSpeexDSP", "CSpanDSP", "CCodecShims"]),
+
+        // SRTP (libsrtp2) with SDES keying.
+        .systemLibrary(name: "CSRTP", path: "Sources/CSRTP", pkgConfig: "libsrtp2",
+                       providers: [.apt(["libsrtp2-dev"])]),
+        .target(name: "SRTP", dependencies: ["CSRTP", "RTP", "SDP"]),
 
         // Configuration (YAML with file:line errors).
         .target(name: "ParleyConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -69,6 +82,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["ParleyConfig"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "ParleyTesting"]),
         .testTarget(name: "SIPTests", dependencies: ["SIP", "ParleyTesting"]),
+        .testTarget(name: "SRTPTests", dependencies: ["SRTP", "RTP", "SDP"]),
         .testTarget(name: "ParleyTestingTests", dependencies: ["ParleyTesting"]),
         .testTarget(name: "IntegrationTests", dependencies: ["ParleyTesting", "parley"]),
     ],
