@@ -3,10 +3,10 @@
 // each. The test kills it with SIGKILL at chosen moments and starts it again on the same file.
 //
 // Usage: WorkflowCrashHarness <database path> <clock start, ns since epoch>
-// Commands (one per line): start ID | say ID TEXT | digit ID D | hangup ID | ask ID TEXT |
-// hold on|off | advance MS | jump MS | quiesce | records ID | state ID | burst ID N | exit
+// Logs go to stderr (swift-log's default). Commands, one per line: start ID | say ID TEXT |
+// digit ID D | hangup ID | ask ID TEXT | hold on|off | advance MS | jump MS | quiesce |
+// records ID | state ID | burst ID N | exit
 import Foundation
-import Logging
 import Workflow
 
 /// Serialises stdout lines from the command loop and from background tasks.
@@ -37,11 +37,6 @@ let arguments = CommandLine.arguments
 guard arguments.count == 3, let start = Int64(arguments[2]) else {
     output.line("usage: WorkflowCrashHarness <database> <clock start ns>")
     exit(2)
-}
-LoggingSystem.bootstrap { label in
-    var handler = StreamLogHandler.standardError(label: label)
-    handler.logLevel = .warning
-    return handler
 }
 let clock = ManualClock(start: WorkflowTime(nanosecondsSinceEpoch: start))
 let settings = ConversationSettings(idleTimeout: .seconds(10), maxDuration: .seconds(600))

@@ -78,20 +78,19 @@ final class TimerAndScopeTests: XCTestCase {
     func testContinueAsNewCarriesTimersAndReplayStartsFromTheSnapshot() async throws {
         let directory = try TemporaryDirectory()
         let clock = ManualClock()
-        var harness: ProbeHarness? = try ProbeHarness(directory: directory, clock: clock)
-        let handle = try await harness!.engine.start("w1", input: "x")
+        let harness = try ProbeHarness(directory: directory, clock: clock)
+        let handle = try await harness.engine.start("w1", input: "x")
         for value in 1...20 { try await handle.signal(.add(value)) }
         try await handle.signal(.timer("later", afterMilliseconds: 60_000, scope: nil))
         try await handle.signal(.continueAsNew)
         try await handle.signal(.add(1000))
-        await harness!.engine.quiesce()
-        let live = try await harness!.engine.liveMachine("w1")
+        await harness.engine.quiesce()
+        let live = try await harness.engine.liveMachine("w1")
         XCTAssertEqual(live.run, 2)
         XCTAssertEqual(live.runLength, 2, "snapshot + one signal")
-        let full = try await harness!.engine.replayStored("w1")
+        let full = try await harness.engine.replayStored("w1")
         XCTAssertEqual(full.encodedState, live.encodedState, "replaying all runs matches")
-        harness!.stop()
-        harness = nil
+        harness.stop()
 
         let restarted = try ProbeHarness(directory: directory, clock: clock)
         defer { restarted.stop() }

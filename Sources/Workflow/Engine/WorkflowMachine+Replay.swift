@@ -28,6 +28,14 @@ extension WorkflowMachine {
         _ = try apply(event, at: record.time)
     }
 
+    /// Applies a new event with no storage and no runtime: the sans-I/O entry point for tests
+    /// and tools. Returns the records the engine would append and the commands it would run.
+    public mutating func step(_ event: WorkflowEvent<W>, at time: WorkflowTime) throws(WorkflowError)
+    -> (records: [LogRecord], commands: [WorkflowCommand<W>]) {
+        let transition = try apply(event, at: time)
+        return (transition.records, transition.commands)
+    }
+
     /// Replays a whole history and returns the machine.
     public static func replaying(_ records: [LogRecord], workflowID: WorkflowID,
                                  definition: W) throws(WorkflowError) -> WorkflowMachine {

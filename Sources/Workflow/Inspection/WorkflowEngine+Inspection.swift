@@ -116,3 +116,32 @@ extension WorkflowEngine {
         try await liveInstance(id).machineSnapshot()
     }
 }
+
+/// How the store's file is set up, for health checks and tests.
+public struct StoreDiagnostics: Sendable, Equatable {
+    public var journalMode: String
+    /// SQLite's `synchronous` level: 1 NORMAL, 2 FULL.
+    public var synchronous: Int
+    /// Applied migrations, oldest first.
+    public var migrations: [String]
+    public var workflowCount: Int
+    public var eventCount: Int
+}
+
+extension WorkflowStore {
+    public func diagnostics() async throws(WorkflowError) -> StoreDiagnostics {
+        do {
+            let (journal, migrations, workflows, events) = try await pool.read { db in
+                (try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
+                 try WorkflowMigrations.migrator.appliedIdentifiers(db).sorted(),
+                 try Int.fetchOne(db, sql: "SELECT count(*) FROM workflow") ?? 0,
+                 try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0)
+            }
+            let synchronous = try await pool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+            return StoreDiagnostics(journalMode: journal, synchronous: synchronous, migrations: migrations,
+                                    workflowCount: workflows, eventCount: events)
+        } catch {
+            throw .storage(String(describing: error))
+        }
+    }
+}

@@ -111,9 +111,15 @@ final class LogWriter: @unchecked Sendable {
     private func commit(_ batch: [Item]) {
         do {
             try pool.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
+                // Cached BEGIN/COMMIT statements: preparing them per commit costs ~25% of a
+                // one-event commit.
+                try db.cachedStatement(sql: "BEGIN IMMEDIATE").execute()
+                do {
                     for item in batch { try write(item, db) }
-                    return .commit
+                    try db.cachedStatement(sql: "COMMIT").execute()
+                } catch {
+                    if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK") }
+                    throw error
                 }
             }
             for item in batch { item.completion(.success(())) }

@@ -45,6 +45,9 @@ public final class WorkflowStore: Sendable {
         configuration.busyMode = .timeout(5)
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB sets NORMAL when it enables WAL, after `prepareDatabase`: set ours again on
+            // the writer connection, the only one that commits.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
             try WorkflowMigrations.migrator.migrate(pool)
             let maxKey = try pool.read { db in try Int64.fetchOne(db, sql: "SELECT max(key) FROM workflow") } ?? 0
             keys = Locked(maxKey)
