@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // C libraries (system-library targets; Swift never imports Sofia's headers directly).
@@ -50,7 +51,7 @@ let package = Package(
 
         // RTP sessions, sockets, media loops, players, echo.
         .target(name: "Media", dependencies: [
-            "RTP", "Codecs", "SDP", "CMediaShims",
+            "RTP", "Codecs", "SDP", "SRTP", "CMediaShims",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -60,9 +61,21 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Durable conversation workflow engine (knows nothing of telephony).
+        .target(name: "Workflow", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Digest auth, brute-force limiter, registrar + location service (no Sofia, no sockets).
+        .target(name: "Registrar", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         // Call legs, dialplan, extensions: where SIP meets media.
         .target(name: "Switch", dependencies: [
-            "SIP", "Media", "SDP", "RTP", "Codecs", "ParleyConfig",
+            "SIP", "Media", "SDP", "RTP", "Codecs", "SRTP", "ParleyConfig",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -71,18 +84,22 @@ let package = Package(
 
         // Composition root.
         .executableTarget(name: "parley", dependencies: [
-            "Switch", "ParleyConfig",
+            "Switch", "ParleyConfig", "Workflow",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // A child process the workflow crash tests kill -9 and restart.
+        .executableTarget(name: "WorkflowCrashHarness", dependencies: ["Workflow"]),
 
         .testTarget(name: "SDPTests", dependencies: ["SDP"]),
-        .testTarget(name: "RTPTests", dependencies: ["RTP"]),
+        .testTarget(name: "RTPTests", dependencies: ["RTP", "Codecs"], exclude: ["Fixtures"]),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),
         .testTarget(name: "ConfigTests", dependencies: ["ParleyConfig"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "ParleyTesting"]),
         .testTarget(name: "SIPTests", dependencies: ["SIP", "ParleyTesting"]),
+        .testTarget(name: "RegistrarTests", dependencies: ["Registrar"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "RTP", "SDP"]),
+        .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "WorkflowCrashHarness"], exclude: ["Fixtures"]),
         .testTarget(name: "ParleyTestingTests", dependencies: ["ParleyTesting"]),
         .testTarget(name: "IntegrationTests", dependencies: ["ParleyTesting", "parley"]),
     ],

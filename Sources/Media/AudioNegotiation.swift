@@ -1,4 +1,6 @@
+import Codecs
 import SDP
+import SRTP
 
 /// Where an RTP peer is.
 public struct MediaAddress: Sendable, Equatable, CustomStringConvertible {
@@ -12,56 +14,81 @@ public struct MediaAddress: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Our side of an audio stream, as we describe it in SDP.
-public struct LocalAudio: Sendable, Equatable {
+public struct LocalAudio: Sendable {
     public var address: String
     public var port: Int
-    /// Codec names in our order of preference (e.g. ["PCMU", "PCMA"]).
-    public var codecs: [String]
+    /// Codecs in our order of preference.
+    public var codecs: [CodecDescription.Encoding]
     public var ptime: Int
     public var sessionID: String
     public var sessionVersion: UInt64
-    /// Payload type we offer for telephone-event (RFC 4733) when we make the offer.
+    /// SDES-SRTP policy for this endpoint (RFC 4568).
+    public var srtp: SRTPPolicy
+    /// Builds encoders and writes our Opus receive parameters.
+    public var factory = CodecFactory()
+    /// Payload types we offer for telephone-event and Opus when we make the offer.
     public var telephoneEventPayloadType: UInt8 = 101
+    public var opusPayloadType: UInt8 = 111
 
-    public init(address: String, port: Int, codecs: [String], ptime: Int, sessionID: String, sessionVersion: UInt64) {
+    public init(address: String, port: Int, codecs: [CodecDescription.Encoding], ptime: Int, sessionID: String,
+                sessionVersion: UInt64, srtp: SRTPPolicy = .optional) {
         self.address = address
         self.port = port
         self.codecs = codecs
         self.ptime = ptime
         self.sessionID = sessionID
         self.sessionVersion = sessionVersion
+        self.srtp = srtp
     }
 }
 
 /// The outcome of an offer/answer exchange for the audio stream.
 public struct NegotiatedAudio: Sendable, Equatable {
     public var remote: MediaAddress
-    public var codecName: String
+    /// Where the peer wants RTCP (its a=rtcp, else port + 1; the RTP address with rtcp-mux).
+    public var remoteRTCP: MediaAddress
+    /// The peer's description of the codec (its fmtp drives our encoder).
+    public var codec: CodecDescription
     public var payloadType: UInt8
-    public var clockRate: Int
-    /// The telephone-event payload type both sides agreed on, if any (whatever number the offer used).
+    /// The telephone-event payload type both sides agreed on (whatever number the offer used).
     public var telephoneEventPayloadType: UInt8?
+    public var telephoneEventClockRate: Int
+    /// Comfort noise (RFC 3389) payload type, when agreed.
+    public var comfortNoisePayloadType: UInt8?
     public var ptime: Int
     /// Our direction as written in our SDP (answer or offer).
     public var direction: MediaDirection
-    /// The remote asked for hold the RFC 2543 way (c=0.0.0.0) or gave port 0.
+    /// The remote asked for hold the RFC 2543 way (c=0.0.0.0).
     public var remoteHold: Bool
+    /// SRTP keys when the stream is secure.
+    public var srtp: SRTPSessionKeys?
+    public var rtcpMux: Bool
 
-    public init(remote: MediaAddress, codecName: String, payloadType: UInt8, clockRate: Int,
-                telephoneEventPayloadType: UInt8?, ptime: Int, direction: MediaDirection, remoteHold: Bool) {
+    public init(remote: MediaAddress, codec: CodecDescription, payloadType: UInt8, telephoneEventPayloadType: UInt8?,
+                ptime: Int, direction: MediaDirection, remoteHold: Bool, srtp: SRTPSessionKeys? = nil,
+                rtcpMux: Bool = false, remoteRTCP: MediaAddress? = nil, telephoneEventClockRate: Int? = nil,
+                comfortNoisePayloadType: UInt8? = nil) {
         self.remote = remote
-        self.codecName = codecName
+        self.codec = codec
         self.payloadType = payloadType
-        self.clockRate = clockRate
         self.telephoneEventPayloadType = telephoneEventPayloadType
+        self.telephoneEventClockRate = telephoneEventClockRate ?? codec.clockRate
+        self.comfortNoisePayloadType = comfortNoisePayloadType
         self.ptime = ptime
         self.direction = direction
         self.remoteHold = remoteHold
+        self.srtp = srtp
+        self.rtcpMux = rtcpMux
+        self.remoteRTCP = remoteRTCP ?? (rtcpMux ? remote : MediaAddress(host: remote.host, port: remote.port + 1))
     }
 
+    public var codecName: String { codec.name }
+    public var clockRate: Int { codec.clockRate }
     /// Whether we should send RTP now.
     public var sends: Bool { direction.sends && !remoteHold }
-    /// Samples per packet at the RTP clock.
+    /// Whether the peer is expected to send us RTP (both ways active: only then can media time out).
+    public var expectsIncoming: Bool { direction == .sendrecv && !remoteHold }
+    /// RTP timestamp units per packet.
     public var samplesPerFrame: Int { clockRate * ptime / 1000 }
 }
 
@@ -71,115 +98,180 @@ public struct NegotiationError: Error, Sendable, Equatable, CustomStringConverti
     public var description: String { reason }
 }
 
-/// RFC 3264 offer/answer for one audio stream with G.711 and telephone-event. Pure: no I/O.
+/// An offer we made, kept until its answer arrives (it holds our SRTP keys).
+public struct PendingOffer: Sendable {
+    let srtp: SDESOffer?
+    let local: LocalAudio
+}
+
+/// RFC 3264 offer/answer for one audio stream: G.711, G.722 and Opus, telephone-event and comfort
+/// noise, SDES-SRTP (RFC 4568) and rtcp-mux (RFC 5761). Pure: no I/O.
 public enum AudioNegotiation {
-    static let supportedProtocols: Set<String> = ["RTP/AVP", "RTP/AVPF"]
+    static let protocols: Set<String> = ["RTP/AVP", "RTP/AVPF", "RTP/SAVP", "RTP/SAVPF"]
 
     /// Our offer (for INVITEs without SDP, and for our own re-INVITEs).
-    public static func offer(local: LocalAudio, direction: MediaDirection = .sendrecv) -> SessionDescription {
+    public static func offer(local: LocalAudio, direction: MediaDirection = .sendrecv) -> (SessionDescription, PendingOffer) {
         var formats: [String] = []
-        var attributes: [Attribute] = []
-        for name in local.codecs {
-            guard let pt = staticPayloadType(for: name) else { continue }
+        var m = MediaDescription(media: "audio", port: local.port, proto: "RTP/AVP", formats: [])
+        for encoding in local.codecs {
+            let pt = encoding.staticPayloadType ?? local.opusPayloadType
+            let description = encoding == .opus ? CodecDescription.opus(local.factory.opusReceiveParameters()) : CodecDescription(encoding: encoding)
             formats.append(String(pt))
-            attributes.append(Attribute(name: "rtpmap", value: "\(pt) \(name)/8000"))
+            m.attributes.append(Attribute(name: "rtpmap", value: "\(pt) \(description.rtpmap)"))
+            let fmtp = description.parameters.description
+            if !fmtp.isEmpty { m.attributes.append(Attribute(name: "fmtp", value: "\(pt) \(fmtp)")) }
         }
         let te = local.telephoneEventPayloadType
         formats.append(String(te))
-        attributes.append(Attribute(name: "rtpmap", value: "\(te) telephone-event/8000"))
-        attributes.append(Attribute(name: "fmtp", value: "\(te) 0-16"))
-        attributes.append(Attribute(name: "ptime", value: String(local.ptime)))
-        attributes.append(Attribute(name: direction.rawValue, value: nil))
-        let m = MediaDescription(media: "audio", port: local.port, proto: "RTP/AVP", formats: formats, attributes: attributes)
-        return session(local: local, media: [m])
+        m.formats = formats
+        m.attributes.append(Attribute(name: "rtpmap", value: "\(te) telephone-event/8000"))
+        m.attributes.append(Attribute(name: "fmtp", value: "\(te) 0-16"))
+        m.attributes.append(Attribute(name: "ptime", value: String(local.ptime)))
+        m.attributes.append(Attribute(name: "rtcp-mux", value: nil))
+        m.attributes.append(Attribute(name: direction.rawValue, value: nil))
+        var sdes: SDESOffer?
+        if local.srtp != .off {
+            let offer = SDESNegotiator(policy: local.srtp).offer()
+            offer.apply(to: &m)
+            sdes = offer
+        }
+        return (session(local: local, media: [m]), PendingOffer(srtp: sdes, local: local))
     }
 
-    /// Answers an offer: picks the first offered codec we support (the offerer's order), keeps
-    /// telephone-event on the offered payload type, mirrors the direction (RFC 3264 §6.1), and
-    /// rejects (port 0) every other stream.
+    /// Answers an offer: the first offered codec we support (the offerer's order), telephone-event
+    /// on the offered payload type, the mirrored direction (RFC 3264 §6.1), SRTP per our policy,
+    /// rtcp-mux when offered; every other stream is rejected in place (port 0).
     public static func answer(to offer: SessionDescription, local: LocalAudio) throws(NegotiationError)
         -> (answer: SessionDescription, audio: NegotiatedAudio)
     {
         var answered: [MediaDescription] = []
         var chosen: NegotiatedAudio?
+        var lastProblem: String?
         for m in offer.media {
-            if chosen == nil, m.media == "audio", m.port != 0, supportedProtocols.contains(m.proto),
-               let (pick, te) = pickCodec(m, local: local)
-            {
-                let direction = (m.direction ?? .sendrecv).reversed
-                let conn = offer.connection(for: m)
-                let hold = conn?.isHoldAddress ?? true
-                let audio = NegotiatedAudio(
-                    remote: MediaAddress(host: conn?.address ?? "0.0.0.0", port: m.port),
-                    codecName: pick.encodingName.uppercased(), payloadType: pick.payloadType,
-                    clockRate: pick.clockRate, telephoneEventPayloadType: te?.payloadType,
-                    ptime: local.ptime, direction: direction, remoteHold: hold)
-                var attributes = [Attribute(name: "rtpmap", value: "\(pick.payloadType) \(pick.encodingName)/\(pick.clockRate)")]
-                var formats = [String(pick.payloadType)]
-                if let te {
-                    formats.append(String(te.payloadType))
-                    attributes.append(Attribute(name: "rtpmap", value: "\(te.payloadType) telephone-event/\(te.clockRate)"))
-                    attributes.append(Attribute(name: "fmtp", value: "\(te.payloadType) \(m.fmtp(for: te.payloadType) ?? "0-15")"))
-                }
-                attributes.append(Attribute(name: "ptime", value: String(local.ptime)))
-                attributes.append(Attribute(name: direction.rawValue, value: nil))
-                answered.append(MediaDescription(media: "audio", port: local.port, proto: m.proto, formats: formats, attributes: attributes))
+            guard chosen == nil, m.media == "audio", m.port != 0, protocols.contains(m.proto.uppercased()) else {
+                answered.append(MediaDescription(media: m.media, port: 0, proto: m.proto, formats: Array(m.formats.prefix(1))))
+                continue
+            }
+            do {
+                let (media, audio) = try answerStream(m, offer: offer, local: local)
+                answered.append(media)
                 chosen = audio
-            } else {
-                // RFC 3264 §6: a rejected stream keeps its place with port 0.
+            } catch {
+                lastProblem = error.reason
                 answered.append(MediaDescription(media: m.media, port: 0, proto: m.proto, formats: Array(m.formats.prefix(1))))
             }
         }
         guard let chosen else {
+            if let lastProblem { throw NegotiationError(reason: lastProblem) }
             let audio = offer.media.filter { $0.media == "audio" && $0.port != 0 }
             if audio.isEmpty { throw NegotiationError(reason: "the offer has no active audio stream") }
-            if !audio.contains(where: { supportedProtocols.contains($0.proto) }) {
-                throw NegotiationError(reason: "unsupported transport \(audio[0].proto)")
-            }
-            throw NegotiationError(reason: "no common codec (we support \(local.codecs.joined(separator: ", ")))")
+            throw NegotiationError(reason: "unsupported transport \(audio[0].proto)")
         }
         return (session(local: local, media: answered), chosen)
     }
 
+    private static func answerStream(_ m: MediaDescription, offer: SessionDescription, local: LocalAudio)
+        throws(NegotiationError) -> (MediaDescription, NegotiatedAudio)
+    {
+        guard let pick = pickCodec(m, local: local) else {
+            throw NegotiationError(reason: "no common codec (we support \(local.codecs.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let sdes: SDESAnswer
+        do {
+            sdes = try SDESNegotiator(policy: local.srtp).answer(to: m)
+        } catch {
+            throw NegotiationError(reason: "SRTP: \(error.description)")
+        }
+        let direction = offer.direction(for: m).reversed
+        let conn = offer.connection(for: m)
+        let mux = m.rtcpMux
+        var answer = MediaDescription(media: "audio", port: local.port, proto: m.proto, formats: [String(pick.payloadType)])
+        let ours = pick.codec.encoding == .opus ? CodecDescription.opus(local.factory.opusReceiveParameters()) : pick.codec
+        answer.attributes.append(Attribute(name: "rtpmap", value: "\(pick.payloadType) \(ours.rtpmap)"))
+        let fmtp = ours.parameters.description
+        if !fmtp.isEmpty { answer.attributes.append(Attribute(name: "fmtp", value: "\(pick.payloadType) \(fmtp)")) }
+        if let te = pick.telephoneEvent {
+            answer.formats.append(String(te.payloadType))
+            answer.attributes.append(Attribute(name: "rtpmap", value: "\(te.payloadType) telephone-event/\(te.clockRate)"))
+            answer.attributes.append(Attribute(name: "fmtp", value: "\(te.payloadType) \(m.fmtp(for: te.payloadType) ?? "0-15")"))
+        }
+        if let cn = pick.comfortNoise {
+            answer.formats.append(String(cn))
+            answer.attributes.append(Attribute(name: "rtpmap", value: "\(cn) CN/8000"))
+        }
+        answer.attributes.append(Attribute(name: "ptime", value: String(local.ptime)))
+        if mux { answer.attributes.append(Attribute(name: "rtcp-mux", value: nil)) }
+        answer.attributes.append(Attribute(name: direction.rawValue, value: nil))
+        sdes.apply(to: &answer)
+        let remoteHost = conn?.address ?? "0.0.0.0"
+        let rtcpPort = m.rtcp?.port ?? (m.port + 1)
+        let audio = NegotiatedAudio(
+            remote: MediaAddress(host: remoteHost, port: m.port), codec: pick.codec, payloadType: pick.payloadType,
+            telephoneEventPayloadType: pick.telephoneEvent?.payloadType, ptime: local.ptime, direction: direction,
+            remoteHold: conn?.isHoldAddress ?? true, srtp: sdes.keys, rtcpMux: mux,
+            remoteRTCP: mux ? nil : MediaAddress(host: m.rtcp?.connection?.address ?? remoteHost, port: rtcpPort),
+            telephoneEventClockRate: pick.telephoneEvent?.clockRate, comfortNoisePayloadType: pick.comfortNoise)
+        return (answer, audio)
+    }
+
     /// Reads the answer to our offer (delayed offer: the answer arrives in the ACK).
-    public static func accept(answer: SessionDescription, local: LocalAudio) throws(NegotiationError) -> NegotiatedAudio {
+    public static func accept(answer: SessionDescription, offer: PendingOffer) throws(NegotiationError) -> NegotiatedAudio {
         guard let m = answer.media.first(where: { $0.media == "audio" && $0.port != 0 }) else {
             throw NegotiationError(reason: "the answer rejected the audio stream")
         }
-        guard let (pick, te) = pickCodec(m, local: local) else {
+        guard let pick = pickCodec(m, local: offer.local) else {
             throw NegotiationError(reason: "the answer chose a codec we did not offer")
         }
+        var keys: SRTPSessionKeys?
+        if let sdes = offer.srtp {
+            do {
+                keys = try sdes.accept(m)
+            } catch {
+                throw NegotiationError(reason: "SRTP: \(error.description)")
+            }
+        } else if RTPProfile.isSecure(m.proto) {
+            throw NegotiationError(reason: "the answer is SRTP but we offered plain RTP")
+        }
         let conn = answer.connection(for: m)
-        let theirs = m.direction ?? .sendrecv
+        let host = conn?.address ?? "0.0.0.0"
         return NegotiatedAudio(
-            remote: MediaAddress(host: conn?.address ?? "0.0.0.0", port: m.port),
-            codecName: pick.encodingName.uppercased(), payloadType: pick.payloadType, clockRate: pick.clockRate,
-            telephoneEventPayloadType: te?.payloadType, ptime: local.ptime, direction: theirs.reversed,
-            remoteHold: conn?.isHoldAddress ?? true)
+            remote: MediaAddress(host: host, port: m.port), codec: pick.codec, payloadType: pick.payloadType,
+            telephoneEventPayloadType: pick.telephoneEvent?.payloadType, ptime: offer.local.ptime,
+            direction: answer.direction(for: m).reversed, remoteHold: conn?.isHoldAddress ?? true, srtp: keys,
+            rtcpMux: m.rtcpMux, remoteRTCP: m.rtcpMux ? nil : MediaAddress(host: host, port: m.rtcp?.port ?? m.port + 1),
+            telephoneEventClockRate: pick.telephoneEvent?.clockRate, comfortNoisePayloadType: pick.comfortNoise)
     }
 
-    private static func pickCodec(_ m: MediaDescription, local: LocalAudio) -> (RTPMap, RTPMap?)? {
-        var pick: RTPMap?
-        var te: RTPMap?
+    private struct Pick {
+        var codec: CodecDescription
+        var payloadType: UInt8
+        var telephoneEvent: RTPMap?
+        var comfortNoise: UInt8?
+    }
+
+    private static func pickCodec(_ m: MediaDescription, local: LocalAudio) -> Pick? {
+        var pick: Pick?
+        var events: [RTPMap] = []
+        var cn: UInt8?
         for pt in m.payloadTypes {
             guard let map = m.rtpMap(for: pt) else { continue }
-            let name = map.encodingName.uppercased()
-            if name == "TELEPHONE-EVENT", map.clockRate == 8000, te == nil {
-                te = map
-            } else if pick == nil, map.clockRate == 8000, local.codecs.contains(name), (map.channels ?? 1) == 1 {
-                pick = map
+            switch map.encodingName.lowercased() {
+            case "telephone-event": events.append(map)
+            case "cn": if map.clockRate == 8000 { cn = pt }
+            default:
+                guard pick == nil, let encoding = CodecDescription.Encoding(name: map.encodingName),
+                      local.codecs.contains(encoding),
+                      let codec = try? CodecDescription(name: map.encodingName, clockRate: map.clockRate,
+                                                        channels: map.channels, fmtp: m.fmtp(for: pt))
+                else { continue }
+                pick = Pick(codec: codec, payloadType: pt)
             }
         }
-        guard let pick else { return nil }
-        return (pick, te)
-    }
-
-    static func staticPayloadType(for codec: String) -> UInt8? {
-        switch codec.uppercased() {
-        case "PCMU": return 0
-        case "PCMA": return 8
-        default: return nil
-        }
+        guard var pick else { return nil }
+        // RFC 4733 §2.1: prefer the telephone-event clock that matches the audio codec's.
+        pick.telephoneEvent = events.first { $0.clockRate == pick.codec.clockRate } ?? events.first
+        if pick.codec.clockRate == 8000 { pick.comfortNoise = cn }
+        return pick
     }
 
     private static func session(local: LocalAudio, media: [MediaDescription]) -> SessionDescription {
@@ -190,4 +282,9 @@ public enum AudioNegotiation {
                                   connection: Connection(address: local.address, addressType: v6 ? "IP6" : "IP4"),
                                   media: media)
     }
+}
+
+/// Whether an m= line's transport is SRTP.
+enum RTPProfile {
+    static func isSecure(_ proto: String) -> Bool { proto.uppercased().hasPrefix("RTP/SAVP") }
 }

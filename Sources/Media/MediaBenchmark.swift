@@ -1,4 +1,5 @@
 import CMediaShims
+import Codecs
 import Foundation
 import Logging
 
@@ -41,8 +42,8 @@ public enum MediaBenchmark {
         var streams: [MediaStream] = []
         for _ in 0..<calls {
             let stream = try engine.openStream(logger: logger) { _ in }
-            stream.configure(NegotiatedAudio(remote: MediaAddress(host: "127.0.0.1", port: generatorPort), codecName: "PCMU",
-                                             payloadType: 0, clockRate: 8000, telephoneEventPayloadType: nil, ptime: 20,
+            stream.configure(NegotiatedAudio(remote: MediaAddress(host: "127.0.0.1", port: generatorPort), codec: .pcmu,
+                                             payloadType: 0, telephoneEventPayloadType: nil, ptime: 20,
                                              direction: .sendrecv, remoteHold: false))
             stream.play(.echo)
             streams.append(stream)

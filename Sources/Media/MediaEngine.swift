@@ -1,11 +1,37 @@
+import CMediaShims
 import Foundation
 import Logging
+import RTP
 import Synchronization
 
 /// Something the media plane tells the switch.
 public enum MediaEvent: Sendable, Equatable {
     /// A non-looping sound reached its end on the stream with this id.
     case playbackFinished(UInt64)
+    /// A key press arrived (RFC 4733 telephone-event) on the stream.
+    case dtmf(UInt64, DTMFDigit)
+    /// No RTP for the configured time while both sides should be sending.
+    case mediaTimeout(UInt64)
+}
+
+/// Counters for one stream, reported when it closes.
+public struct MediaStatistics: Sendable, Equatable {
+    public var packetsReceived = 0
+    public var packetsSent = 0
+    public var malformedPackets = 0
+    public var foreignPackets = 0
+    public var srtpFailures = 0
+    public var undecodable = 0
+    public var unencodable = 0
+    public var rtcpSent = 0
+    public var rtcpReceived = 0
+    public var malformedRTCP = 0
+    public var digits: Int { receive.digits }
+    public var telephoneEventPackets: Int { receive.telephoneEventPackets }
+    var receive = MediaReceiveState.Statistics()
+    public var roundTripMilliseconds: Double?
+    public var jitter = JitterBuffer.Statistics(received: 0, duplicates: 0, late: 0, lost: 0, reordered: 0,
+                                                overflowDropped: 0, underruns: 0, resets: 0)
 }
 
 /// The Media module's entry point: a fixed set of media threads (one epoll loop each) that own
@@ -21,7 +47,11 @@ public final class MediaEngine: Sendable {
         public var jitterBufferFrames: Int
         /// Ask for SCHED_RR priority on media threads.
         public var realtime: Bool
-        public init(address: String, portRange: ClosedRange<Int>, threads: Int, jitterBufferFrames: Int, realtime: Bool = false) {
+        /// Seconds without RTP (while both sides send) before ``MediaEvent/mediaTimeout(_:)``; 0 = never.
+        public var mediaTimeoutSeconds: Int
+        public init(address: String, portRange: ClosedRange<Int>, threads: Int, jitterBufferFrames: Int, realtime: Bool = false,
+                    mediaTimeoutSeconds: Int = 0) {
+            self.mediaTimeoutSeconds = mediaTimeoutSeconds
             self.address = address
             self.portRange = portRange
             self.threads = threads
@@ -85,11 +115,11 @@ public final class MediaEngine: Sendable {
 
     /// Binds a new RTP port and pins a stream to the least busy loop.
     public func openStream(logger: Logger, onEvent: @escaping @Sendable (MediaEvent) -> Void) throws(MediaError) -> MediaStream {
-        let (fd, port) = try ports.bind()
+        let (fd, rtcpFD, port) = try ports.bind()
         let id = nextID.add(1, ordering: .relaxed).oldValue
         let loop = loops.min { $0.streamCount.load(ordering: .relaxed) < $1.streamCount.load(ordering: .relaxed) } ?? loops[0]
-        let state = StreamState(id: id, fd: fd, localPort: port, jitterDepth: configuration.jitterBufferFrames,
-                                logger: logger, onEvent: onEvent)
+        let state = StreamState(id: id, fd: fd, rtcpFD: rtcpFD, localPort: port, jitterDepth: configuration.jitterBufferFrames,
+                                mediaTimeoutSeconds: configuration.mediaTimeoutSeconds, logger: logger, onEvent: onEvent)
         loop.streamCount.add(1, ordering: .relaxed)
         loop.post { loop in
             loop.streamCount.subtract(1, ordering: .relaxed)

@@ -9,6 +9,8 @@ final class MediaLoop: @unchecked Sendable {
     static let tickMicroseconds: UInt32 = 20_000
     private static let timerToken: UInt64 = .max
     private static let wakeToken: UInt64 = .max - 1
+    /// Set in an epoll token for a stream's RTCP socket.
+    private static let rtcpFlag: UInt64 = 1 << 62
 
     let index: Int
     private let logger: Logger
@@ -97,7 +99,9 @@ final class MediaLoop: @unchecked Sendable {
                     _ = pn_eventfd_drain(eventfd)
                     runCommands()
                 default:
-                    streams[tokens[i]]?.receiveAll(using: batch)
+                    let token = tokens[i]
+                    let rtcp = token & Self.rtcpFlag != 0
+                    streams[token & ~Self.rtcpFlag]?.receiveAll(using: batch, rtcpSocket: rtcp)
                 }
             }
         }
@@ -143,6 +147,9 @@ final class MediaLoop: @unchecked Sendable {
         if pn_epoll_add(epfd, stream.fd, stream.id) != 0 {
             logger.error("cannot watch RTP socket", metadata: ["port": "\(stream.localPort)"])
         }
+        if stream.rtcpFD >= 0, pn_epoll_add(epfd, stream.rtcpFD, stream.id | Self.rtcpFlag) != 0 {
+            logger.error("cannot watch RTCP socket", metadata: ["port": "\(stream.localPort + 1)"])
+        }
     }
 
     @discardableResult
@@ -150,6 +157,7 @@ final class MediaLoop: @unchecked Sendable {
         guard let stream = streams.removeValue(forKey: id) else { return nil }
         streamCount.subtract(1, ordering: .relaxed)
         _ = pn_epoll_del(epfd, stream.fd)
+        if stream.rtcpFD >= 0 { _ = pn_epoll_del(epfd, stream.rtcpFD) }
         stream.closeSocket()
         return stream
     }

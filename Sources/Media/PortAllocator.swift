@@ -19,12 +19,12 @@ final class PortAllocator: Sendable {
         state = Mutex(State(cursor: low))
     }
 
-    /// Binds an even port; returns (fd, port) or throws when the whole range is busy.
-    func bind() throws(MediaError) -> (fd: Int32, port: Int) {
+    /// Binds an even port for RTP and the odd one above for RTCP; throws when the range is busy.
+    func bind() throws(MediaError) -> (fd: Int32, rtcpFD: Int32, port: Int) {
         var addr = pn_addr_t()
         guard pn_parse_addr(address, 0, &addr) == 0 else { throw MediaError("bad RTP address \(address)") }
         let slots = (range.upperBound - range.lowerBound) / 2
-        return try state.withLock { s throws(MediaError) -> (fd: Int32, port: Int) in
+        return try state.withLock { s throws(MediaError) -> (fd: Int32, rtcpFD: Int32, port: Int) in
             for _ in 0..<max(1, slots) {
                 let port = s.cursor
                 s.cursor += 2
@@ -32,10 +32,15 @@ final class PortAllocator: Sendable {
                 if s.inUse.contains(port) { continue }
                 addr.port = UInt16(port)
                 let fd = pn_udp_bind(&addr, 256 * 1024, 256 * 1024)
-                if fd >= 0 {
-                    s.inUse.insert(port)
-                    return (fd, port)
+                guard fd >= 0 else { continue }
+                addr.port = UInt16(port + 1)
+                let rtcp = pn_udp_bind(&addr, 64 * 1024, 64 * 1024)
+                guard rtcp >= 0 else {
+                    _ = pn_close(fd)
+                    continue
                 }
+                s.inUse.insert(port)
+                return (fd, rtcp, port)
             }
             throw MediaError("no free RTP port in \(range.lowerBound)-\(range.upperBound)")
         }

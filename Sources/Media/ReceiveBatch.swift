@@ -31,5 +31,10 @@ final class ReceiveBatch {
         UnsafeRawBufferPointer(start: storage + i * size, count: Int(datagrams[i].length))
     }
 
+    /// The i-th datagram, writable in place (SRTP unprotects where it lies).
+    func mutableBytes(_ i: Int) -> UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(start: storage + i * size, count: Int(datagrams[i].length))
+    }
+
     func peer(_ i: Int) -> pn_addr_t { datagrams[i].peer }
 }

@@ -31,15 +31,27 @@ public final class SoundClip: Sendable {
     }
 }
 
-/// Loads each sound file once and keeps it (sounds are small; hold music is shared by all calls).
+/// Loads each sound file once per sample rate and keeps it (sounds are small; hold music is shared
+/// by all calls). A file at another rate is resampled once, at load.
 public final class SoundLibrary: Sendable {
     private let cache = Mutex<[String: SoundClip]>([:])
     public init() {}
 
-    public func clip(at url: URL) throws(MediaError) -> SoundClip {
-        if let hit = cache.withLock({ $0[url.path] }) { return hit }
-        let clip = try SoundClip.load(url)
-        cache.withLock { $0[url.path] = clip }
+    public func clip(at url: URL, sampleRate: Int? = nil) throws(MediaError) -> SoundClip {
+        let key = "\(url.path)@\(sampleRate ?? 0)"
+        if let hit = cache.withLock({ $0[key] }) { return hit }
+        var clip = try SoundClip.load(url)
+        if let sampleRate, sampleRate != clip.sampleRate {
+            do {
+                let resampler = try Resampler(from: clip.sampleRate, to: sampleRate, quality: 8)
+                var out: [Int16] = []
+                try clip.samples.withUnsafeBufferPointer { buf throws(CodecError) in try resampler.process(buf, into: &out) }
+                clip = SoundClip(samples: out, sampleRate: sampleRate, name: clip.name)
+            } catch {
+                throw MediaError("cannot resample \(url.path) to \(sampleRate) Hz: \(error)")
+            }
+        }
+        cache.withLock { $0[key] = clip }
         return clip
     }
 }

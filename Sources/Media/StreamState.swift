@@ -2,67 +2,82 @@ import CMediaShims
 import Codecs
 import Logging
 import RTP
+import SRTP
 
 /// What a stream sends each tick.
 public enum MediaSource: Sendable {
     case silence
     /// Send back what the peer sends (through the jitter buffer), re-stamped as our stream.
     case echo
-    /// Play a clip at the stream's clock rate; at its end loop or report ``MediaEvent/playbackFinished(_:)``.
+    /// Play a clip (at the stream's PCM rate); at its end loop or report ``MediaEvent/playbackFinished(_:)``.
     case sound(SoundClip, loop: Bool)
 }
 
-/// Counters for one stream, reported when it closes.
-public struct MediaStatistics: Sendable, Equatable {
-    public var packetsReceived = 0
-    public var packetsSent = 0
-    public var malformedPackets = 0
-    public var foreignPackets = 0
-    public var telephoneEventPackets = 0
-    public var jitter = JitterBuffer.Statistics(received: 0, duplicates: 0, late: 0, lost: 0, reordered: 0,
-                                                overflowDropped: 0, underruns: 0, resets: 0)
-}
-
-/// The per-stream state a media loop owns: socket, peer, jitter buffer, source and RTP clock.
-/// Created on any thread, then handed to its loop and touched only on that thread (hence unchecked Sendable).
+/// The per-stream state a media loop owns: sockets, peer, SRTP, jitter buffer, codecs, source, RTP
+/// clock and RTCP. Created on any thread, then handed to its loop and touched only on that thread
+/// (hence unchecked Sendable).
+///
+/// Receive chain: SRTP unprotect → RTCP demux → parse → latch guard → statistics → jitter buffer
+/// (audio) or DTMF receiver (telephone-event). Tick chain (every 20 ms): jitter buffer → decode →
+/// source → encode → SRTP protect → send, plus an RTCP report every 5 s.
 final class StreamState: @unchecked Sendable {
     let id: UInt64
     let fd: Int32
+    let rtcpFD: Int32
     let localPort: Int
-    private let logger: Logger
-    private let onEvent: @Sendable (MediaEvent) -> Void
+    let logger: Logger
+    let onEvent: @Sendable (MediaEvent) -> Void
+    let mediaTimeoutTicks: Int
 
     private(set) var audio: NegotiatedAudio?
     /// The loop this stream is pinned to (set when added; for its packet counters).
     unowned(unsafe) var loop: MediaLoop?
-    private var codec = G711(law: .mu)
+    var stats = MediaStatistics()
+
+    // Codec pipeline (PCM at `sampleRate`, mono).
+    private var encoder: (any AudioEncoder)?
+    private var decoder: (any AudioDecoder)?
+    private(set) var sampleRate = 8000
+    private var frame: [Int16] = []
+    private var decoded: [Int16] = []
+    private var decodedValid = false
+
+    // Receive side.
     private var remote = pn_addr_t()
+    private var remoteRTCP = pn_addr_t()
     private var latched: pn_addr_t?
     private var jitter: JitterBuffer
     private let jitterDepth: Int
+    private var srtp: SRTPSession?
+    var receiver: MediaReceiveState
+
+    // Send side.
     var source: MediaSource = .silence
     private var position = 0
-    private(set) var stats = MediaStatistics()
-
     private let ssrc = UInt32.random(in: 1...UInt32.max)
     private var sequence = UInt16.random(in: 0...UInt16.max)
     private var timestamp = UInt32.random(in: 0...UInt32.max)
     private var markerPending = true
     private var outgoing = RTPPacket(payloadType: 0, sequenceNumber: 0, timestamp: 0, ssrc: 0)
     private var sendBuffer = [UInt8](repeating: 0, count: 2048)
-    private var pcm = [Int16](repeating: 0, count: 960)
+    private var reporter: RTCPReporter
+    private var ticks = 0
 
-    init(id: UInt64, fd: Int32, localPort: Int, jitterDepth: Int, logger: Logger,
-         onEvent: @escaping @Sendable (MediaEvent) -> Void) {
+    init(id: UInt64, fd: Int32, rtcpFD: Int32, localPort: Int, jitterDepth: Int, mediaTimeoutSeconds: Int,
+         logger: Logger, onEvent: @escaping @Sendable (MediaEvent) -> Void) {
         self.id = id
         self.fd = fd
+        self.rtcpFD = rtcpFD
         self.localPort = localPort
         self.jitterDepth = jitterDepth
         self.jitter = JitterBuffer(depth: jitterDepth)
+        self.mediaTimeoutTicks = mediaTimeoutSeconds * 50
         self.logger = logger
         self.onEvent = onEvent
+        reporter = RTCPReporter(ssrc: ssrc, cname: "parley-\(id)")
+        receiver = MediaReceiveState(streamID: id)
         outgoing.ssrc = ssrc
-        outgoing.payload.reserveCapacity(512)
+        outgoing.payload.reserveCapacity(1500)
     }
 
     func configure(_ new: NegotiatedAudio) {
@@ -71,33 +86,96 @@ final class StreamState: @unchecked Sendable {
         // A new remote address (re-INVITE) drops the latch: symmetric RTP re-learns the source.
         if pn_addr_equal(&addr, &remote) == 0 { latched = nil }
         remote = addr
-        if audio?.payloadType != new.payloadType { jitter = JitterBuffer(depth: jitterDepth) }
+        var rtcpAddr = pn_addr_t()
+        if pn_parse_addr(new.remoteRTCP.host, UInt16(clamping: new.remoteRTCP.port), &rtcpAddr) != 0 { rtcpAddr = pn_addr_t() }
+        remoteRTCP = rtcpAddr
+        if audio?.codec != new.codec || audio?.payloadType != new.payloadType || encoder == nil {
+            buildCodecs(for: new)
+            jitter = JitterBuffer(depth: jitterDepth)
+        }
+        configureSRTP(new.srtp)
+        receiver.configure(new)
         audio = new
-        codec = G711(law: new.codecName == "PCMA" ? .a : .mu)
         outgoing.payloadType = new.payloadType
+    }
+
+    private func buildCodecs(for audio: NegotiatedAudio) {
+        let factory = CodecFactory()
+        do {
+            let enc = try factory.makeEncoder(for: audio.codec, frameDuration: audio.ptime)
+            sampleRate = enc.sampleRate
+            decoder = try factory.makeDecoder(for: audio.codec, sampleRate: enc.sampleRate, channels: 1)
+            encoder = enc
+            frame = [Int16](repeating: 0, count: enc.frameSize)
+            decoded.reserveCapacity(enc.frameSize * 2)
+        } catch {
+            logger.error("cannot build codec \(audio.codec): \(error)")
+            encoder = nil
+            decoder = nil
+        }
+    }
+
+    private func configureSRTP(_ keys: SRTPSessionKeys?) {
+        guard let keys else {
+            srtp = nil
+            return
+        }
+        do {
+            if srtp != nil {
+                _ = try srtp?.rekey(to: keys)
+            } else {
+                srtp = try SRTPSession(keys: keys)
+            }
+        } catch {
+            logger.error("cannot set up SRTP: \(error)")
+            srtp = nil
+        }
     }
 
     func closeSocket() {
         stats.jitter = jitter.statistics
+        stats.receive = receiver.statistics
+        stats.roundTripMilliseconds = reporter.roundTripTime.map { Double($0.components.attoseconds) / 1e15 + Double($0.components.seconds) * 1000 }
         _ = pn_close(fd)
+        if rtcpFD >= 0 { _ = pn_close(rtcpFD) }
     }
 
     // MARK: receive
 
-    /// Drains the socket in batches (recvmmsg), at most 4 batches per wakeup to stay fair to other streams.
-    func receiveAll(using batch: ReceiveBatch) {
+    /// Drains a socket in batches (recvmmsg), at most 4 batches per wakeup to stay fair to other streams.
+    func receiveAll(using batch: ReceiveBatch, rtcpSocket: Bool) {
         for _ in 0..<4 {
-            let n = batch.receive(fd)
-            for i in 0..<n { handle(batch.bytes(i), from: batch.peer(i)) }
+            let n = batch.receive(rtcpSocket ? rtcpFD : fd)
+            let arrival = pn_monotonic_ns()
+            for i in 0..<n {
+                if rtcpSocket {
+                    handleRTCP(batch.mutableBytes(i))
+                } else {
+                    handle(batch.mutableBytes(i), from: batch.peer(i), arrivalNanoseconds: arrival)
+                }
+            }
             if n < batch.count { return }
         }
     }
 
-    private func handle(_ bytes: UnsafeRawBufferPointer, from: pn_addr_t) {
+    private func handle(_ bytes: UnsafeMutableRawBufferPointer, from: pn_addr_t, arrivalNanoseconds: UInt64) {
         guard let audio else { return }
+        if audio.rtcpMux, RTCPMux.classify(UnsafeRawBufferPointer(bytes)) == .rtcp {
+            handleRTCP(bytes)
+            return
+        }
+        var length = bytes.count
+        if let srtp {
+            do {
+                length = try srtp.receiver.unprotectRTP(bytes, length: length)
+            } catch {
+                stats.srtpFailures += 1
+                return
+            }
+        }
         let packet: RTPPacket
         do {
-            packet = try RTPPacket(parsing: bytes)
+            packet = try RTPPacket(parsing: UnsafeRawBufferPointer(rebasing: bytes[0..<length]))
         } catch {
             stats.malformedPackets += 1
             return
@@ -114,20 +192,51 @@ final class StreamState: @unchecked Sendable {
         }
         stats.packetsReceived += 1
         loop?.receivedSinceTick &+= 1
+        let arrival = UInt32(truncatingIfNeeded: arrivalNanoseconds &* UInt64(audio.clockRate) / 1_000_000_000)
+        receiver.lastPacketTick = ticks
         if packet.payloadType == audio.payloadType {
+            _ = reporter.didReceive(packet, arrival: arrival)
             jitter.insert(packet)
         } else if packet.payloadType == audio.telephoneEventPayloadType {
-            stats.telephoneEventPackets += 1
+            receiver.telephoneEvent(packet, arrival: arrival, emit: onEvent)
+        } else if packet.payloadType == audio.comfortNoisePayloadType {
+            // RFC 3389: the peer is silent; nothing to play, and not a media timeout.
+            receiver.comfortNoisePackets += 1
         }
+    }
+
+    private func handleRTCP(_ bytes: UnsafeMutableRawBufferPointer) {
+        var length = bytes.count
+        if let srtp {
+            do {
+                length = try srtp.receiver.unprotectRTCP(bytes, length: length)
+            } catch {
+                stats.srtpFailures += 1
+                return
+            }
+        }
+        guard let packets = try? RTCPPacket.packets(parsing: Array(bytes[0..<length])) else {
+            stats.malformedRTCP += 1
+            return
+        }
+        stats.rtcpReceived += 1
+        _ = reporter.didReceive(packets, at: NTPTimestamp.now)
     }
 
     // MARK: send
 
     func tick() {
         guard let audio else { return }
+        ticks += 1
         defer { timestamp &+= UInt32(audio.samplesPerFrame) }
-        let echoed = jitter.pop()
-        guard audio.sends else {
+        decodeNextFrame()
+        receiver.tick(now: ticks, emit: onEvent)
+        if mediaTimeoutTicks > 0, audio.expectsIncoming, ticks - receiver.lastPacketTick > mediaTimeoutTicks, !receiver.timeoutReported {
+            receiver.timeoutReported = true
+            onEvent(.mediaTimeout(id))
+        }
+        if ticks % 250 == 0 { sendReport() }
+        guard audio.sends, encoder != nil else {
             markerPending = true
             return
         }
@@ -135,33 +244,56 @@ final class StreamState: @unchecked Sendable {
         case .silence:
             markerPending = true
         case .echo:
-            guard let echoed else {
+            guard decodedValid else {
                 markerPending = true
                 return
             }
-            outgoing.payload = echoed.payload
-            send()
+            encodeAndSend(decoded)
         case .sound(let clip, let loop):
-            let frame = audio.samplesPerFrame
-            fillFrame(from: clip, count: frame, loop: loop)
-            outgoing.payload.removeAll(keepingCapacity: true)
-            pcm.withUnsafeBufferPointer { codec.encode(UnsafeBufferPointer(rebasing: $0[0..<frame]), into: &outgoing.payload) }
-            send()
+            fillFrame(from: clip, loop: loop)
+            encodeAndSend(frame)
         }
     }
 
-    private func fillFrame(from clip: SoundClip, count: Int, loop: Bool) {
+    /// Pops the jitter buffer and decodes one frame into `decoded` (valid only when audio arrived).
+    private func decodeNextFrame() {
+        decodedValid = false
+        guard let packet = jitter.pop(), decoder != nil else { return }
+        decoded.removeAll(keepingCapacity: true)
+        do {
+            try packet.payload.withUnsafeBytes { raw throws(CodecError) in try decoder?.decode(raw, into: &decoded) }
+            decodedValid = !decoded.isEmpty
+        } catch {
+            stats.undecodable += 1
+        }
+    }
+
+    private func encodeAndSend(_ pcm: [Int16]) {
+        guard let frameSize = encoder?.frameSize, pcm.count >= frameSize else { return }
+        outgoing.payload.removeAll(keepingCapacity: true)
+        do {
+            try pcm.withUnsafeBufferPointer { buf throws(CodecError) in
+                try encoder?.encode(UnsafeBufferPointer(rebasing: buf[0..<frameSize]), into: &outgoing.payload)
+            }
+        } catch {
+            stats.unencodable += 1
+            return
+        }
+        send()
+    }
+
+    private func fillFrame(from clip: SoundClip, loop: Bool) {
         let samples = clip.samples
-        for i in 0..<count {
+        for i in 0..<frame.count {
             if position >= samples.count {
                 if loop && !samples.isEmpty {
                     position = 0
                 } else {
-                    pcm[i] = 0
+                    frame[i] = 0
                     continue
                 }
             }
-            pcm[i] = samples[position]
+            frame[i] = samples[position]
             position += 1
         }
         if !loop && position >= samples.count {
@@ -179,13 +311,47 @@ final class StreamState: @unchecked Sendable {
         outgoing.sequenceNumber = sequence
         outgoing.timestamp = timestamp
         sequence &+= 1
-        let written = sendBuffer.withUnsafeMutableBytes { outgoing.serialize(into: $0) }
-        guard let written else { return }
-        let sent = sendBuffer.withUnsafeBytes { pn_sendto(fd, $0.baseAddress, written, &destination) }
-        if sent > 0 {
+        let sent: Int32? = sendBuffer.withUnsafeMutableBytes { buf -> Int32? in
+            guard var length = outgoing.serialize(into: buf) else { return nil }
+            if let srtp {
+                do {
+                    length = try srtp.sender.protectRTP(buf, length: length)
+                } catch {
+                    return nil
+                }
+            }
+            return pn_sendto(fd, buf.baseAddress, length, &destination)
+        }
+        if let sent, sent > 0 {
             stats.packetsSent += 1
+            reporter.didSend(payloadOctets: outgoing.payload.count)
             loop?.sentSinceTick &+= 1
         }
+    }
+
+    /// An RTCP sender/receiver report (RFC 3550 §6.4) to the peer's RTCP address (or RTP with rtcp-mux).
+    private func sendReport() {
+        guard let audio else { return }
+        let report = reporter.makeReport(at: NTPTimestamp.now, rtpTimestamp: timestamp)
+        var bytes = report.serialized()
+        bytes.append(contentsOf: [UInt8](repeating: 0, count: 64))
+        var length = bytes.count - 64
+        if let srtp {
+            do {
+                length = try bytes.withUnsafeMutableBytes { buf throws(SRTPError) in try srtp.sender.protectRTCP(buf, length: length) }
+            } catch {
+                return
+            }
+        }
+        var destination: pn_addr_t
+        if audio.rtcpMux {
+            destination = latched ?? remote
+        } else {
+            destination = remoteRTCP
+        }
+        guard destination.family != 0, destination.port != 0 else { return }
+        let socket = audio.rtcpMux || rtcpFD < 0 ? fd : rtcpFD
+        if bytes.withUnsafeBytes({ pn_sendto(socket, $0.baseAddress, length, &destination) }) > 0 { stats.rtcpSent += 1 }
     }
 
     func play(_ new: MediaSource) {

@@ -2,7 +2,7 @@ import Foundation
 import Yams
 
 extension ParleyConfiguration {
-    public static let supportedCodecs = ["PCMU", "PCMA"]
+    public static let supportedCodecs = ["PCMU", "PCMA", "G722", "opus"]
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
     /// Reads and validates a configuration file. Every problem is a ``ConfigError`` with file and line.
@@ -74,7 +74,7 @@ extension ParleyConfiguration {
     }
 
     private static func readRTP(_ n: ConfigNode) throws(ConfigError) -> RTP {
-        let m = try n.mapping(allowed: ["address", "port_min", "port_max", "codecs", "ptime", "jitter_buffer_frames", "threads", "realtime"])
+        let m = try n.mapping(allowed: ["address", "port_min", "port_max", "codecs", "ptime", "jitter_buffer_frames", "threads", "realtime", "srtp", "media_timeout_s"])
         var rtp = RTP()
         if let v = m["address"] {
             rtp.address = try v.nonEmptyString()
@@ -88,7 +88,7 @@ extension ParleyConfiguration {
         if let v = m["codecs"] {
             let list = try v.stringList()
             guard !list.isEmpty else { throw v.error("name at least one codec") }
-            for codec in list where !supportedCodecs.contains(codec) {
+            for codec in list where !supportedCodecs.contains(where: { $0.lowercased() == codec.lowercased() }) {
                 throw v.error("unsupported codec '\(codec)' (supported: \(supportedCodecs.joined(separator: ", ")))")
             }
             rtp.codecs = list
@@ -100,6 +100,8 @@ extension ParleyConfiguration {
         if let v = m["jitter_buffer_frames"] { rtp.jitterBufferFrames = try v.int(in: 1...50) }
         if let v = m["threads"] { rtp.threads = try v.int(in: 0...64) }
         if let v = m["realtime"] { rtp.realtime = try v.bool() }
+        if let v = m["srtp"] { rtp.srtp = try v.oneOf(["required", "optional", "off"]) }
+        if let v = m["media_timeout_s"] { rtp.mediaTimeoutSeconds = try v.int(in: 0...3600) }
         return rtp
     }
 

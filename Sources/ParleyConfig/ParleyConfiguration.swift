@@ -18,7 +18,7 @@ public struct ParleyConfiguration: Sendable, Equatable {
         public var portMin: Int = 16384
         public var portMax: Int = 32767
         /// Codec preference, first is preferred when we offer.
-        public var codecs: [String] = ["PCMU", "PCMA"]
+        public var codecs: [String] = ["opus", "G722", "PCMU", "PCMA"]
         public var ptime: Int = 20
         /// Frames the simple jitter buffer holds before playout.
         public var jitterBufferFrames: Int = 3
@@ -26,6 +26,10 @@ public struct ParleyConfiguration: Sendable, Equatable {
         public var threads: Int = 0
         /// SCHED_RR priority for media threads (needs root or CAP_SYS_NICE).
         public var realtime: Bool = false
+        /// SDES-SRTP policy: "required", "optional" (answer SRTP when offered, offer best-effort) or "off".
+        public var srtp: String = "optional"
+        /// Seconds without RTP while both sides should send before hanging up; 0 = never.
+        public var mediaTimeoutSeconds: Int = 60
     }
 
     public enum Action: Sendable, Equatable {
@@ -59,9 +63,10 @@ public struct ParleyConfiguration: Sendable, Equatable {
         self.source = source
     }
 
-    /// The sound file for a base name at a sample rate: `<sounds>/<name>-8k.wav`.
+    /// The sound file for a base name at a sample rate: `<sounds>/<name>-8k.wav` for 8 kHz,
+    /// `-16k.wav` for 16 kHz and above (wider rates are resampled from it).
     public func soundFile(_ name: String, sampleRate: Int) -> URL {
-        soundsDirectory.appendingPathComponent("\(name)-\(sampleRate / 1000)k.wav")
+        soundsDirectory.appendingPathComponent("\(name)-\(sampleRate >= 16000 ? 16 : 8)k.wav")
     }
 
     public func extensionFor(_ number: String) -> Extension? {

@@ -19,6 +19,8 @@ public final class Baresip: @unchecked Sendable {
     public let rtpPorts: ClosedRange<UInt16>
     public let sourceWAV: URL
     public let codecs: [String]
+    /// baresip's `mediaenc` account parameter (e.g. "srtp-mand", "srtp"), nil for plain RTP.
+    public let mediaEncryption: String?
     public let maxLifetime: TimeInterval
     /// The config directory (config, accounts, contacts, baresip.log).
     public let directory: URL
@@ -35,7 +37,7 @@ public final class Baresip: @unchecked Sendable {
     ///   - rtpPorts: at least two ports (RTP and RTCP), e.g. from ``FreePorts/udpRange(count:)``.
     ///   - codecs: offered in this order; baresip names such as PCMU, PCMA (G.711 only is loaded).
     public init(name: String, sipPort: UInt16, ctrlPort: UInt16, rtpPorts: ClosedRange<UInt16>, sourceWAV: URL,
-                codecs: [String] = ["PCMU", "PCMA"], maxLifetime: TimeInterval = 600) throws {
+                codecs: [String] = ["PCMU", "PCMA"], mediaEncryption: String? = nil, maxLifetime: TimeInterval = 600) throws {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
         guard !name.isEmpty, name.allSatisfy({ allowed.contains($0) }) else {
             throw HarnessError.invalidState("baresip name \(name) is not a plain SIP user name")
@@ -49,6 +51,7 @@ public final class Baresip: @unchecked Sendable {
         self.rtpPorts = rtpPorts
         self.sourceWAV = sourceWAV.standardizedFileURL
         self.codecs = codecs
+        self.mediaEncryption = mediaEncryption
         self.maxLifetime = maxLifetime
         directory = try PeerFiles.scratchDirectory("baresip-\(name)")
         recordingDirectory = directory.appendingPathComponent("rec")
@@ -178,12 +181,25 @@ public final class Baresip: @unchecked Sendable {
         return names.filter { $0.hasSuffix(suffix) }.sorted().map { recordingDirectory.appendingPathComponent($0) }
     }
 
+    /// Codec and SRTP modules beyond G.711 that this instance needs loaded.
+    private var extraModules: [String] {
+        var modules: [String] = []
+        for codec in codecs.map({ $0.lowercased() }) {
+            if codec.hasPrefix("opus") { modules.append("opus") }
+            if codec.hasPrefix("g722") { modules.append("g722") }
+        }
+        if mediaEncryption != nil { modules.append("srtp") }
+        return modules
+    }
+
     private func writeConfiguration() throws(HarnessError) {
         let values = [
             "@NAME@": name, "@SIP_PORT@": String(sipPort), "@CTRL_PORT@": String(ctrlPort),
             "@RTP_LOW@": String(rtpPorts.lowerBound), "@RTP_HIGH@": String(rtpPorts.upperBound),
             "@SOURCE_WAV@": sourceWAV.path, "@RECORDING_DIR@": recordingDirectory.path,
             "@AUDIO_CODECS@": codecs.map { $0.lowercased() }.joined(separator: ","),
+            "@EXTRA_MODULES@": extraModules.map { "module\t\t\t\($0).so" }.joined(separator: "\n"),
+            "@ACCOUNT_PARAMS@": mediaEncryption.map { ";mediaenc=\($0)" } ?? "",
         ]
         func fill(_ template: String) throws(HarnessError) -> String {
             let url = PeerFiles.file("baresip/\(template)")

@@ -29,13 +29,15 @@ final class Call {
     var local: LocalAudio
     var audio: NegotiatedAudio?
     /// We put an offer in our last 200 (delayed offer or re-INVITE without SDP); its answer comes in the ACK.
-    var awaitingAnswerInACK = false
+    var pendingOffer: PendingOffer?
     /// The SDP we answer a retransmitted or repeated request with.
     var lastLocalSDP: String?
     var answerTimer: UInt64?
     var endReason = "unknown"
     let from: String
     var answeredAt: ContinuousClock.Instant?
+    /// Digits the caller pressed, in order.
+    var digits: [Character] = []
 
     init(handle: SIPHandle, callID: String, from: String, target: ParleyConfiguration.Extension, stream: MediaStream,
          local: LocalAudio, logger: Logger) {
@@ -47,6 +49,9 @@ final class Call {
         self.local = local
         self.logger = logger
     }
+
+    /// PCM rate of the negotiated codec (8 kHz for G.711, 16 kHz for G.722, 48 kHz for Opus).
+    var sampleRate: Int { audio?.codec.encoding.naturalSampleRate ?? 8000 }
 
     /// Our next SDP version (RFC 3264 §8: each new offer or answer from us bumps o= version).
     func nextLocal() -> LocalAudio {

@@ -33,8 +33,8 @@ extension Switch {
 
     private func handleACK(_ event: SIPEvent, call: Call) {
         if call.phase == .answered { call.phase = .confirmed }
-        guard call.awaitingAnswerInACK else { return }
-        call.awaitingAnswerInACK = false
+        guard let pending = call.pendingOffer else { return }
+        call.pendingOffer = nil
         let answer: SessionDescription?
         do {
             answer = try event.message.flatMap { m throws(SDPBody.Problem) in try SDPBody.read(m) }
@@ -50,7 +50,7 @@ extension Switch {
             return
         }
         do {
-            let audio = try AudioNegotiation.accept(answer: answer, local: call.local)
+            let audio = try AudioNegotiation.accept(answer: answer, offer: pending)
             call.audio = audio
             call.stream.configure(audio)
             startSource(for: call)
@@ -82,9 +82,10 @@ extension Switch {
                 sip.respond(call.handle, status: 488, headers: [warning(error.reason)])
             }
         } else {
-            let sdp = AudioNegotiation.offer(local: call.nextLocal()).serialized()
+            let (ours, pending) = AudioNegotiation.offer(local: call.nextLocal())
+            let sdp = ours.serialized()
             call.lastLocalSDP = sdp
-            call.awaitingAnswerInACK = true
+            call.pendingOffer = pending
             sip.respond(call.handle, status: 200, contentType: Self.sdpType, body: sdp)
         }
         call.logger.info("re-INVITE answered", metadata: ["direction": "\(call.audio?.direction.rawValue ?? "-")",
@@ -115,9 +116,10 @@ extension Switch {
 
     private func applyRenegotiated(_ audio: NegotiatedAudio, call: Call) {
         let wasSending = call.audio?.sends ?? false
+        let rateChanged = call.audio?.codec.encoding.naturalSampleRate != audio.codec.encoding.naturalSampleRate
         call.audio = audio
         call.stream.configure(audio)
-        if audio.sends && !wasSending { startSource(for: call) }
+        if audio.sends && (!wasSending || rateChanged) { startSource(for: call) }
     }
 
     /// Ends a call from our side: BYE when answered, 480/503 while still ringing.

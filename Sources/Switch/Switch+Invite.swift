@@ -4,6 +4,8 @@ import Media
 import ParleyConfig
 import SDP
 import SIP
+import Codecs
+import SRTP
 
 extension Switch {
     static let sdpType = "application/sdp"
@@ -42,9 +44,7 @@ extension Switch {
             sip.respond(handle, status: 503, headers: ["Retry-After: 2"])
             return
         }
-        let rtp = configuration.rtp
-        let local = LocalAudio(address: stream.localAddress, port: stream.localPort, codecs: rtp.codecs, ptime: rtp.ptime,
-                               sessionID: String(UInt32.random(in: 1...UInt32.max)), sessionVersion: 1)
+        let local = localAudio(for: stream)
         let call = Call(handle: handle, callID: message.callID ?? "", from: message.from ?? "", target: target,
                         stream: stream, local: local, logger: log)
         var sdp: String
@@ -61,14 +61,16 @@ extension Switch {
             }
         } else {
             // Delayed offer (RFC 3261 §13.2.1): we offer in the 200, the answer comes in the ACK.
-            sdp = AudioNegotiation.offer(local: local).serialized()
-            call.awaitingAnswerInACK = true
+            let (ours, pending) = AudioNegotiation.offer(local: local)
+            sdp = ours.serialized()
+            call.pendingOffer = pending
         }
         call.lastLocalSDP = sdp
         register(call)
         log.info("call started", metadata: [
             "from": "\(message.from ?? "?")", "to": "\(number)", "action": "\(target.action)",
-            "codec": "\(call.audio?.codecName ?? "offered")", "source": "\(message.source?.description ?? "?")",
+            "codec": "\(call.audio?.codecName ?? "offered")", "srtp": "\(call.audio?.srtp?.suite.sdesName ?? "off")",
+            "source": "\(message.source?.description ?? "?")",
             "transport": "\(message.transport ?? "?")",
         ])
         if let audio = call.audio {
@@ -104,13 +106,22 @@ extension Switch {
         case .echo:
             call.stream.play(.echo)
         case .playback(let sound, let loop, _):
-            let url = configuration.soundFile(sound, sampleRate: call.audio?.clockRate ?? 8000)
+            let url = configuration.soundFile(sound, sampleRate: call.sampleRate)
             do {
-                call.stream.play(.sound(try sounds.clip(at: url), loop: loop))
+                call.stream.play(.sound(try sounds.clip(at: url, sampleRate: call.sampleRate), loop: loop))
             } catch {
                 call.logger.error("cannot play sound: \(error)")
             }
         }
+    }
+
+    /// Our side of a new stream, from the configuration.
+    func localAudio(for stream: MediaStream) -> LocalAudio {
+        let rtp = configuration.rtp
+        let codecs = rtp.codecs.compactMap { CodecDescription.Encoding(name: $0) }
+        return LocalAudio(address: stream.localAddress, port: stream.localPort, codecs: codecs, ptime: rtp.ptime,
+                          sessionID: String(UInt32.random(in: 1...UInt32.max)), sessionVersion: 1,
+                          srtp: SRTPPolicy(rawValue: rtp.srtp) ?? .optional)
     }
 
     /// Refuses a request whose body we cannot use: 415 with Accept for a non-SDP body, 488 for bad SDP.

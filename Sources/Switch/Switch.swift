@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Media
+import RTP
 import ParleyConfig
 import SIP
 import Synchronization
@@ -35,7 +36,8 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
         let rtp = configuration.rtp
         media = try MediaEngine(
             configuration: .init(address: rtp.address, portRange: rtp.portMin...rtp.portMax, threads: rtp.threads,
-                                 jitterBufferFrames: rtp.jitterBufferFrames, realtime: rtp.realtime),
+                                 jitterBufferFrames: rtp.jitterBufferFrames, realtime: rtp.realtime,
+                                 mediaTimeoutSeconds: rtp.mediaTimeoutSeconds),
             logger: logger)
         sip.delegate = self
     }
@@ -120,7 +122,8 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
                 "reason": "\(reason)", "answered": "\(answered)",
                 "seconds": "\(String(format: "%.2f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))",
                 "rtp-in": "\(stats.packetsReceived)", "rtp-out": "\(stats.packetsSent)",
-                "jb-lost": "\(stats.jitter.lost)", "dtmf-packets": "\(stats.telephoneEventPackets)",
+                "jb-lost": "\(stats.jitter.lost)", "dtmf-digits": "\(stats.digits)", "srtp-failures": "\(stats.srtpFailures)",
+                "rtcp-in": "\(stats.rtcpReceived)", "rtt-ms": "\(stats.roundTripMilliseconds.map { String(format: "%.1f", $0) } ?? "-")",
             ])
         }
         calls.removeValue(forKey: call.handle)
@@ -129,13 +132,31 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
         liveCalls.subtract(1, ordering: .relaxed)
     }
 
+    /// Media-thread events, carried over to the SIP thread.
     func mediaEvent(_ event: MediaEvent) {
-        switch event {
-        case .playbackFinished(let streamID):
-            sip.perform { [self] in
-                guard let handle = callsByStream[streamID], let call = calls[handle] else { return }
+        sip.perform { [self] in
+            switch event {
+            case .playbackFinished(let streamID):
+                guard let call = call(forStream: streamID) else { return }
                 if case .playback(_, _, true) = call.target.action { hangUp(call, reason: "playback finished") }
+            case .dtmf(let streamID, let digit):
+                guard let call = call(forStream: streamID) else { return }
+                digitReceived(digit, call: call)
+            case .mediaTimeout(let streamID):
+                guard let call = call(forStream: streamID) else { return }
+                call.logger.warning("no RTP received; hanging up", metadata: ["timeout-s": "\(configuration.rtp.mediaTimeoutSeconds)"])
+                hangUp(call, reason: "media timeout")
             }
         }
+    }
+
+    func call(forStream id: UInt64) -> Call? {
+        callsByStream[id].flatMap { calls[$0] }
+    }
+
+    /// One key press, whichever way it came (RFC 4733, in-band, SIP INFO).
+    func digitReceived(_ digit: DTMFDigit, call: Call) {
+        call.digits.append(digit.digit)
+        call.logger.info("dtmf", metadata: ["digit": "\(digit.digit)", "duration-ms": "\(digit.durationMs)", "via": "\(digit.source)"])
     }
 }

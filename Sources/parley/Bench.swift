@@ -2,12 +2,14 @@ import ArgumentParser
 import Foundation
 import Logging
 import Media
+import Synchronization
+import Workflow
 
 /// `parley bench …`: benchmarks whose last output line is one JSON object.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run a benchmark; the last line printed is one JSON object.",
-        subcommands: [MediaBench.self])
+        subcommands: [MediaBench.self, WorkflowBench.self])
 }
 
 /// Concurrent G.711 echo calls on the media engine: steps up the call count and reports, per step,
@@ -42,4 +44,37 @@ struct MediaBench: ParsableCommand {
     }
 
     private func fflushOut() { FileHandle.standardOutput.synchronizeFile() }
+}
+
+/// The workflow engine's figures: signal-to-handler latency, durable step, events/s across 1,000
+/// workflows, replay of 10,000 events and recovery of 1,000 workflows (SQLite in a temp folder).
+struct WorkflowBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "workflow", abstract: "Durable workflow engine figures.")
+
+    @Option(help: "Folder for the benchmark's SQLite files (default: a new temporary folder).")
+    var directory: String?
+
+    func run() throws {
+        let folder = directory.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("parley-wfbench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { if directory == nil { try? FileManager.default.removeItem(at: folder) } }
+        let outcome = Mutex<Result<String, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do {
+                let json = try await WorkflowBenchmark.run(directory: folder) { line in print(line) }
+                outcome.withLock { $0 = .success(json) }
+            } catch {
+                outcome.withLock { $0 = .failure(error) }
+            }
+            done.signal()
+        }
+        done.wait()
+        switch outcome.withLock({ $0 }) {
+        case .success(let json): print(json)
+        case .failure(let error): throw error
+        case nil: throw ExitCode(1)
+        }
+    }
 }

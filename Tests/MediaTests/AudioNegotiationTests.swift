@@ -1,10 +1,12 @@
+import Codecs
 import Media
 import SDP
+import SRTP
 import XCTest
 
 final class AudioNegotiationTests: XCTestCase {
-    private let local = LocalAudio(address: "127.0.0.1", port: 20000, codecs: ["PCMU", "PCMA"], ptime: 20,
-                                   sessionID: "42", sessionVersion: 7)
+    private let local = LocalAudio(address: "127.0.0.1", port: 20000, codecs: [.pcmu, .pcma, .g722, .opus], ptime: 20,
+                                   sessionID: "42", sessionVersion: 7, srtp: .optional)
 
     private func sdp(_ lines: [String]) throws -> SessionDescription {
         try SessionDescription(parsing: (["v=0", "o=x 1 1 IN IP4 192.0.2.1", "s=-", "c=IN IP4 192.0.2.1", "t=0 0"] + lines)
@@ -71,6 +73,9 @@ final class AudioNegotiationTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("no common codec"), "\($0)")
         }
         XCTAssertThrowsError(try AudioNegotiation.answer(to: try sdp(["m=audio 4000 RTP/SAVP 0"]), local: local)) {
+            XCTAssertTrue("\($0)".contains("SRTP"), "SAVP without a usable crypto line: \($0)")
+        }
+        XCTAssertThrowsError(try AudioNegotiation.answer(to: try sdp(["m=audio 4000 UDP/TLS/RTP/SAVPF 0"]), local: local)) {
             XCTAssertTrue("\($0)".contains("unsupported transport"), "\($0)")
         }
         XCTAssertThrowsError(try AudioNegotiation.answer(to: try sdp(["m=video 4000 RTP/AVP 96"]), local: local)) {
@@ -82,17 +87,75 @@ final class AudioNegotiationTests: XCTestCase {
     }
 
     func testOfferAndAcceptForDelayedOffer() throws {
-        let offer = AudioNegotiation.offer(local: local)
+        let (offer, pending) = AudioNegotiation.offer(local: local)
         let m = try XCTUnwrap(offer.media.first)
-        XCTAssertEqual(m.formats, ["0", "8", "101"])
+        XCTAssertEqual(m.formats, ["0", "8", "9", "111", "101"])
         XCTAssertEqual(m.rtpMap(for: 101)?.encodingName, "telephone-event")
+        XCTAssertEqual(m.rtpMap(for: 111)?.encodingName, "opus")
+        XCTAssertEqual(m.rtpMap(for: 111)?.clockRate, 48000)
         XCTAssertEqual(m.direction, .sendrecv)
+        XCTAssertTrue(m.rtcpMux)
+        // Optional SRTP: best-effort crypto lines on RTP/AVP.
+        XCTAssertEqual(m.proto, "RTP/AVP")
+        XCTAssertFalse(m.crypto.isEmpty)
         let answer = try sdp(["m=audio 6000 RTP/AVP 8 101", "a=rtpmap:101 telephone-event/8000", "a=recvonly"])
-        let audio = try AudioNegotiation.accept(answer: answer, local: local)
+        let audio = try AudioNegotiation.accept(answer: answer, offer: pending)
         XCTAssertEqual(audio.codecName, "PCMA")
         XCTAssertEqual(audio.telephoneEventPayloadType, 101)
         XCTAssertEqual(audio.direction, .sendonly)
         XCTAssertEqual(audio.remote.port, 6000)
-        XCTAssertThrowsError(try AudioNegotiation.accept(answer: try sdp(["m=audio 0 RTP/AVP 0"]), local: local))
+        XCTAssertNil(audio.srtp, "a plain answer to a best-effort offer stays plain")
+        XCTAssertThrowsError(try AudioNegotiation.accept(answer: try sdp(["m=audio 0 RTP/AVP 0"]), offer: pending))
+    }
+
+    func testWidebandAndOpusAreNegotiatedWithTheirClocks() throws {
+        let (_, g722) = try AudioNegotiation.answer(to: try sdp(["m=audio 4000 RTP/AVP 9 101", "a=rtpmap:101 telephone-event/8000"]), local: local)
+        XCTAssertEqual(g722.codecName, "G722")
+        XCTAssertEqual(g722.clockRate, 8000, "RFC 3551: G.722's RTP clock is 8000")
+        XCTAssertEqual(g722.samplesPerFrame, 160)
+        let (answer, opus) = try AudioNegotiation.answer(to: try sdp([
+            "m=audio 4000 RTP/AVP 96 97 98", "a=rtpmap:96 opus/48000/2", "a=fmtp:96 useinbandfec=1; stereo=0",
+            "a=rtpmap:97 telephone-event/8000", "a=rtpmap:98 telephone-event/48000",
+        ]), local: local)
+        XCTAssertEqual(opus.codecName, "opus")
+        XCTAssertEqual(opus.payloadType, 96)
+        XCTAssertEqual(opus.samplesPerFrame, 960)
+        XCTAssertEqual(opus.telephoneEventPayloadType, 98, "RFC 4733: the event clock matching the codec's is preferred")
+        XCTAssertEqual(opus.telephoneEventClockRate, 48000)
+        XCTAssertEqual(answer.media.first?.rtpMap(for: 96)?.clockRate, 48000)
+        XCTAssertNotNil(answer.media.first?.fmtp(for: 96))
+    }
+
+    func testSRTPOfferIsAnsweredWithOurOwnKeyAndTheStrongestSuite() throws {
+        let key = "inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz"
+        let offer = try sdp(["m=audio 4000 RTP/SAVP 0", "a=crypto:1 AES_CM_128_HMAC_SHA1_32 \(key)",
+                             "a=crypto:2 AES_CM_128_HMAC_SHA1_80 \(key)"])
+        let (answer, audio) = try AudioNegotiation.answer(to: offer, local: local)
+        let m = try XCTUnwrap(answer.media.first)
+        XCTAssertEqual(m.proto, "RTP/SAVP")
+        XCTAssertEqual(m.crypto.count, 1)
+        XCTAssertEqual(m.crypto.first?.tag, 2)
+        XCTAssertEqual(m.crypto.first?.suite, "AES_CM_128_HMAC_SHA1_80")
+        XCTAssertFalse(m.crypto.first?.keyParams.contains("WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz") ?? true, "our key must be fresh")
+        XCTAssertEqual(audio.srtp?.suite, .aesCM128HMACSHA1_80)
+        var off = local
+        off.srtp = .off
+        XCTAssertThrowsError(try AudioNegotiation.answer(to: offer, local: off))
+        var required = local
+        required.srtp = .required
+        XCTAssertThrowsError(try AudioNegotiation.answer(to: try sdp(["m=audio 4000 RTP/AVP 0"]), local: required))
+    }
+
+    func testRTCPMuxAndComfortNoiseAreHonoured() throws {
+        let (answer, audio) = try AudioNegotiation.answer(to: try sdp([
+            "m=audio 4000 RTP/AVP 0 13", "a=rtcp-mux", "a=rtcp:4001",
+        ]), local: local)
+        XCTAssertTrue(audio.rtcpMux)
+        XCTAssertEqual(audio.remoteRTCP, MediaAddress(host: "192.0.2.1", port: 4000))
+        XCTAssertEqual(audio.comfortNoisePayloadType, 13)
+        XCTAssertTrue(answer.media.first?.rtcpMux ?? false)
+        let (_, separate) = try AudioNegotiation.answer(to: try sdp(["m=audio 4000 RTP/AVP 0", "a=rtcp:5005"]), local: local)
+        XCTAssertFalse(separate.rtcpMux)
+        XCTAssertEqual(separate.remoteRTCP.port, 5005)
     }
 }

@@ -25,9 +25,9 @@ final class MediaEngineTests: XCTestCase {
         engine = nil
     }
 
-    private func audio(to peer: UDPPeer, pt: UInt8 = 0, codec: String = "PCMU") -> NegotiatedAudio {
-        NegotiatedAudio(remote: MediaAddress(host: "127.0.0.1", port: Int(peer.port)), codecName: codec, payloadType: pt,
-                        clockRate: 8000, telephoneEventPayloadType: 101, ptime: 20, direction: .sendrecv, remoteHold: false)
+    private func audio(to peer: UDPPeer, pt: UInt8 = 0, codec: CodecDescription = .pcmu) -> NegotiatedAudio {
+        NegotiatedAudio(remote: MediaAddress(host: "127.0.0.1", port: Int(peer.port)), codec: codec, payloadType: pt,
+                        telephoneEventPayloadType: 101, ptime: 20, direction: .sendrecv, remoteHold: false, rtcpMux: true)
     }
 
     func testEchoSendsBackThePayloadsInOrderAsOurOwnStream() throws {
@@ -85,7 +85,7 @@ final class MediaEngineTests: XCTestCase {
         }
         defer { stream.close() }
         let peer = try UDPPeer()
-        stream.configure(audio(to: peer, pt: 8, codec: "PCMA"))
+        stream.configure(audio(to: peer, pt: 8, codec: .pcma))
         let tone = AudioAnalysis.tone(frequency: 1000, seconds: 0.5, sampleRate: 8000)
         stream.play(.sound(SoundClip(samples: tone, sampleRate: 8000, name: "tone"), loop: false))
         var decoded: [Int16] = []
