@@ -92,7 +92,7 @@ let package = Package(
         .executableTarget(name: "WorkflowCrashHarness", dependencies: ["Workflow"]),
 
         .testTarget(name: "SDPTests", dependencies: ["SDP"]),
-        .testTarget(name: "RTPTests", dependencies: ["RTP", "Codecs"], exclude: ["Fixtures"]),
+        .testTarget(name: "RTPTests", dependencies: ["RTP", "Codecs", "ParleyTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),
         .testTarget(name: "ConfigTests", dependencies: ["ParleyConfig"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "ParleyTesting"]),
@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "RTP", "SDP"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "WorkflowCrashHarness"], exclude: ["Fixtures"]),
         .testTarget(name: "ParleyTestingTests", dependencies: ["ParleyTesting"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["ParleyTesting", "parley"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["ParleyTesting", "parley", "RTP", "Codecs"]),
     ],
     swiftLanguageModes: [.v6]
 )

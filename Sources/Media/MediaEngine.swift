@@ -21,6 +21,7 @@ public struct MediaStatistics: Sendable, Equatable {
     public var malformedPackets = 0
     public var foreignPackets = 0
     public var srtpFailures = 0
+    public var srtcpFailures = 0
     public var undecodable = 0
     public var unencodable = 0
     public var rtcpSent = 0
@@ -30,8 +31,7 @@ public struct MediaStatistics: Sendable, Equatable {
     public var telephoneEventPackets: Int { receive.telephoneEventPackets }
     var receive = MediaReceiveState.Statistics()
     public var roundTripMilliseconds: Double?
-    public var jitter = JitterBuffer.Statistics(received: 0, duplicates: 0, late: 0, lost: 0, reordered: 0,
-                                                overflowDropped: 0, underruns: 0, resets: 0)
+    public var jitter = AdaptiveJitterBuffer.Statistics()
 }
 
 /// The Media module's entry point: a fixed set of media threads (one epoll loop each) that own

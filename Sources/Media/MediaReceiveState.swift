@@ -12,6 +12,8 @@ struct MediaReceiveState {
 
     let streamID: UInt64
     private var dtmf = DTMFReceiver()
+    /// In-band detection, only when telephone-event was not negotiated and audio is 8 kHz.
+    private var inbandDetector: InbandDTMFDetector?
     private var clockRate = 8000
     var lastPacketTick = 0
     var timeoutReported = false
@@ -27,7 +29,12 @@ struct MediaReceiveState {
         Statistics(digits: digits, telephoneEventPackets: telephoneEventPackets, comfortNoisePackets: comfortNoisePackets)
     }
 
-    mutating func configure(_ audio: NegotiatedAudio) {
+    mutating func configure(_ audio: NegotiatedAudio, pcmRate: Int) {
+        if audio.telephoneEventPayloadType == nil, pcmRate == 8000 {
+            if inbandDetector == nil { inbandDetector = InbandDTMFDetector() }
+        } else {
+            inbandDetector = nil
+        }
         let rate = audio.telephoneEventClockRate
         if rate != clockRate || dtmf.configuration.packetTime != rate * audio.ptime / 1000 {
             clockRate = rate
@@ -42,8 +49,15 @@ struct MediaReceiveState {
         report(dtmf.handle(packet, arrival: arrival), emit: emit)
     }
 
+    /// Feeds one decoded 8 kHz frame to the in-band detector when it is on.
+    mutating func inband(_ pcm: [Int16], timestamp: UInt32, emit: (MediaEvent) -> Void) {
+        guard inbandDetector != nil else { return }
+        let actions = pcm.withUnsafeBufferPointer { inbandDetector?.process($0, timestamp: timestamp) ?? [] }
+        report(actions, emit: emit)
+    }
+
     mutating func tick(now ticks: Int, emit: (MediaEvent) -> Void) {
-        let now = UInt32(truncatingIfNeeded: pn_monotonic_ns() &* UInt64(clockRate) / 1_000_000_000)
+        let now = UInt32(truncatingIfNeeded: (pn_monotonic_ns() / 1000) &* UInt64(clockRate) / 1_000_000)
         report(dtmf.tick(now: now), emit: emit)
     }
 

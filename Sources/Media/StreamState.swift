@@ -46,7 +46,7 @@ final class StreamState: @unchecked Sendable {
     private var remote = pn_addr_t()
     private var remoteRTCP = pn_addr_t()
     private var latched: pn_addr_t?
-    private var jitter: JitterBuffer
+    private var jitter = AdaptiveJitterBuffer()
     private let jitterDepth: Int
     private var srtp: SRTPSession?
     var receiver: MediaReceiveState
@@ -70,7 +70,6 @@ final class StreamState: @unchecked Sendable {
         self.rtcpFD = rtcpFD
         self.localPort = localPort
         self.jitterDepth = jitterDepth
-        self.jitter = JitterBuffer(depth: jitterDepth)
         self.mediaTimeoutTicks = mediaTimeoutSeconds * 50
         self.logger = logger
         self.onEvent = onEvent
@@ -91,10 +90,12 @@ final class StreamState: @unchecked Sendable {
         remoteRTCP = rtcpAddr
         if audio?.codec != new.codec || audio?.payloadType != new.payloadType || encoder == nil {
             buildCodecs(for: new)
-            jitter = JitterBuffer(depth: jitterDepth)
+            jitter = AdaptiveJitterBuffer(configuration: .init(
+                clockRate: new.clockRate, packetTime: new.samplesPerFrame, minimumDelayMs: new.ptime,
+                maximumDelayMs: 400, initialDelayMs: jitterDepth * new.ptime))
         }
         configureSRTP(new.srtp)
-        receiver.configure(new)
+        receiver.configure(new, pcmRate: sampleRate)
         audio = new
         outgoing.payloadType = new.payloadType
     }
@@ -169,6 +170,7 @@ final class StreamState: @unchecked Sendable {
             do {
                 length = try srtp.receiver.unprotectRTP(bytes, length: length)
             } catch {
+                if stats.srtpFailures == 0 { logger.debug("SRTP unprotect failed", metadata: ["error": "\(error)"]) }
                 stats.srtpFailures += 1
                 return
             }
@@ -192,11 +194,11 @@ final class StreamState: @unchecked Sendable {
         }
         stats.packetsReceived += 1
         loop?.receivedSinceTick &+= 1
-        let arrival = UInt32(truncatingIfNeeded: arrivalNanoseconds &* UInt64(audio.clockRate) / 1_000_000_000)
+        let arrival = rtpClock(arrivalNanoseconds, rate: audio.clockRate)
         receiver.lastPacketTick = ticks
         if packet.payloadType == audio.payloadType {
             _ = reporter.didReceive(packet, arrival: arrival)
-            jitter.insert(packet)
+            jitter.insert(packet, arrival: arrival, isSilence: false)
         } else if packet.payloadType == audio.telephoneEventPayloadType {
             receiver.telephoneEvent(packet, arrival: arrival, emit: onEvent)
         } else if packet.payloadType == audio.comfortNoisePayloadType {
@@ -211,7 +213,13 @@ final class StreamState: @unchecked Sendable {
             do {
                 length = try srtp.receiver.unprotectRTCP(bytes, length: length)
             } catch {
-                stats.srtpFailures += 1
+                // Too short to be SRTCP at all (keepalives, junk) is malformed, not an attack on the keys.
+                if case .malformedPacket = error.kind {
+                    stats.malformedRTCP += 1
+                } else {
+                    if stats.srtcpFailures == 0 { logger.debug("SRTCP unprotect failed", metadata: ["error": "\(error)"]) }
+                    stats.srtcpFailures += 1
+                }
                 return
             }
         }
@@ -229,13 +237,15 @@ final class StreamState: @unchecked Sendable {
         guard let audio else { return }
         ticks += 1
         defer { timestamp &+= UInt32(audio.samplesPerFrame) }
-        decodeNextFrame()
+        decodeNextFrame(now: rtpClock(pn_monotonic_ns(), rate: audio.clockRate))
+        if decodedValid { receiver.inband(decoded, timestamp: timestamp, emit: onEvent) }
         receiver.tick(now: ticks, emit: onEvent)
         if mediaTimeoutTicks > 0, audio.expectsIncoming, ticks - receiver.lastPacketTick > mediaTimeoutTicks, !receiver.timeoutReported {
             receiver.timeoutReported = true
             onEvent(.mediaTimeout(id))
         }
-        if ticks % 250 == 0 { sendReport() }
+        // RFC 3550 §6.2: a short first interval, then every 5 s.
+        if ticks == 50 || ticks % 250 == 0 { sendReport() }
         guard audio.sends, encoder != nil else {
             markerPending = true
             return
@@ -255,13 +265,22 @@ final class StreamState: @unchecked Sendable {
         }
     }
 
-    /// Pops the jitter buffer and decodes one frame into `decoded` (valid only when audio arrived).
-    private func decodeNextFrame() {
+    /// Pops the jitter buffer and decodes (or conceals) one frame into `decoded`; `decodedValid`
+    /// says whether there is audio this tick.
+    private func decodeNextFrame(now: UInt32) {
         decodedValid = false
-        guard let packet = jitter.pop(), decoder != nil else { return }
+        guard decoder != nil else { return }
         decoded.removeAll(keepingCapacity: true)
         do {
-            try packet.payload.withUnsafeBytes { raw throws(CodecError) in try decoder?.decode(raw, into: &decoded) }
+            switch jitter.pop(now: now) {
+            case .packet(let packet):
+                try packet.payload.withUnsafeBytes { raw throws(CodecError) in try decoder?.decode(raw, into: &decoded) }
+            case .conceal:
+                // A missing frame mid-speech: the codec's concealment (G.711 Appendix I style, Opus PLC).
+                try decoder?.concealLoss(into: &decoded)
+            case .silence:
+                return
+            }
             decodedValid = !decoded.isEmpty
         } catch {
             stats.undecodable += 1
@@ -352,6 +371,11 @@ final class StreamState: @unchecked Sendable {
         guard destination.family != 0, destination.port != 0 else { return }
         let socket = audio.rtcpMux || rtcpFD < 0 ? fd : rtcpFD
         if bytes.withUnsafeBytes({ pn_sendto(socket, $0.baseAddress, length, &destination) }) > 0 { stats.rtcpSent += 1 }
+    }
+
+    /// The RTP clock at `rate` from the monotonic clock (via microseconds, so it cannot overflow).
+    private func rtpClock(_ nanoseconds: UInt64, rate: Int) -> UInt32 {
+        UInt32(truncatingIfNeeded: (nanoseconds / 1000) &* UInt64(rate) / 1_000_000)
     }
 
     func play(_ new: MediaSource) {

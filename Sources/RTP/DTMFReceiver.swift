@@ -83,6 +83,9 @@ public struct DTMFReceiver: Sendable {
     var current: Ongoing?
     /// Timestamp of the newest event (segment) seen on `ssrc`; older ones are stale.
     var newestTimestamp: UInt32?
+    /// Start timestamps of the last few presses, to tell a late copy of one of them from a new
+    /// press on a timeline that jumped back.
+    private var recentStarts: [UInt32] = []
     var ssrc: UInt32?
 
     public init(configuration: Configuration = Configuration()) {
@@ -111,6 +114,7 @@ public struct DTMFReceiver: Sendable {
                 finish(ongoing, into: &actions)
             }
             newestTimestamp = nil
+            recentStarts.removeAll()
         }
         ssrc = packet.ssrc
         let timestamp = packet.timestamp
@@ -118,6 +122,11 @@ public struct DTMFReceiver: Sendable {
         if var ongoing = current {
             if timestamp == ongoing.segmentTimestamp {
                 update(&ongoing, with: block, arrival: arrival, into: &actions)
+                return actions
+            }
+            if recentStarts.contains(timestamp) {
+                // A late copy of an earlier press arriving during this one.
+                statistics.ignored += 1
                 return actions
             }
             guard Serial.isNewer(timestamp, than: ongoing.segmentTimestamp) else {
@@ -130,17 +139,22 @@ public struct DTMFReceiver: Sendable {
                 ongoing.segmentTimestamp = timestamp
                 ongoing.duration = 0
                 newestTimestamp = timestamp
+                recentStarts.append(timestamp)
+                if recentStarts.count > 8 { recentStarts.removeFirst() }
                 update(&ongoing, with: block, arrival: arrival, into: &actions)
                 return actions
             }
             // §2.5.2.2: a new timestamp ends the previous event even without its end packet.
             statistics.endedByNewEvent += 1
             finish(ongoing, into: &actions)
-        } else if let newest = newestTimestamp, !Serial.isNewer(timestamp, than: newest) {
-            // A redundant end packet, or a late packet of an event already reported.
+        } else if recentStarts.contains(timestamp) {
+            // A redundant end packet, or a late packet of a press already reported (whichever
+            // way the timeline has moved since).
             statistics.ignored += 1
             return actions
         }
+        // A timestamp that belongs to no recent press is a new press, even when it is older than
+        // the newest: the sender's timeline jumped back (a restarted or replayed stream).
         start(with: block, packet: packet, arrival: arrival, into: &actions)
         return actions
     }
@@ -180,6 +194,8 @@ public struct DTMFReceiver: Sendable {
             lastUpdate: arrival, step: 0
         )
         newestTimestamp = packet.timestamp
+        recentStarts.append(packet.timestamp)
+        if recentStarts.count > 8 { recentStarts.removeFirst() }
         if let digit = DTMFDigit.character(for: block.event) {
             actions.append(.keyDown(digit: digit, event: block.event, startTimestamp: packet.timestamp))
         }

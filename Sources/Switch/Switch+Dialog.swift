@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Media
+import RTP
 import SDP
 import SIP
 
@@ -25,7 +26,7 @@ extension Switch {
         case .state, .inviteResponse:
             break
         case .info:
-            call.logger.debug("INFO in dialog", metadata: ["content-type": "\(event.message?.contentType ?? "-")"])
+            handleInfo(event, call: call)
         default:
             call.logger.debug("dialog event", metadata: ["event": "\(event.name)", "status": "\(event.status)"])
         }
@@ -90,6 +91,28 @@ extension Switch {
         }
         call.logger.info("re-INVITE answered", metadata: ["direction": "\(call.audio?.direction.rawValue ?? "-")",
                                                           "hold": "\(call.audio.map { !$0.sends } ?? false)"])
+    }
+
+    /// INFO (RFC 6086): DTMF relay bodies become digits; other packages are acknowledged and ignored.
+    private func handleInfo(_ event: SIPEvent, call: Call) {
+        guard let message = event.message else { return }
+        let type = (message.contentType ?? "").lowercased()
+        guard type.hasPrefix("application/dtmf") else {
+            call.logger.debug("INFO ignored", metadata: ["content-type": "\(type)"])
+            sip.respond(call.handle, status: 200, toCurrentRequest: true)
+            return
+        }
+        do {
+            let body = try DTMFInfoBody(parsing: message.body ?? [], contentType: type)
+            guard let digit = body.digit() else {
+                sip.respond(call.handle, status: 400, headers: [warning("not a DTMF digit")], toCurrentRequest: true)
+                return
+            }
+            sip.respond(call.handle, status: 200, toCurrentRequest: true)
+            digitReceived(digit, call: call)
+        } catch {
+            sip.respond(call.handle, status: 400, headers: [warning("bad DTMF body: \(error)")], toCurrentRequest: true)
+        }
     }
 
     /// UPDATE (RFC 3311): answer an offer in it, or just refresh the session.

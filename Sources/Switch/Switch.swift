@@ -122,7 +122,7 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
                 "reason": "\(reason)", "answered": "\(answered)",
                 "seconds": "\(String(format: "%.2f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))",
                 "rtp-in": "\(stats.packetsReceived)", "rtp-out": "\(stats.packetsSent)",
-                "jb-lost": "\(stats.jitter.lost)", "dtmf-digits": "\(stats.digits)", "srtp-failures": "\(stats.srtpFailures)",
+                "jb-lost": "\(stats.jitter.lost)", "dtmf-digits": "\(stats.digits)", "srtp-failures": "\(stats.srtpFailures)", "srtcp-failures": "\(stats.srtcpFailures)",
                 "rtcp-in": "\(stats.rtcpReceived)", "rtt-ms": "\(stats.roundTripMilliseconds.map { String(format: "%.1f", $0) } ?? "-")",
             ])
         }

@@ -1,5 +1,6 @@
 import Foundation
 import RTP
+import ParleyTesting
 import XCTest
 
 /// The telephone-event captures SIPp ships (`dtmf_2833_*.pcap`, copied into `Fixtures/`) decode
@@ -69,6 +70,27 @@ final class DTMFPcapTests: XCTestCase {
         let found = digits(runReceiver(&receiver, ticks: ticks))
         XCTAssertEqual(String(found.map(\.digit)), String(all.map(\.file)))
         XCTAssertEqual(found.count, 12)
+    }
+
+    /// SIPp replays the captures as they are, in file order: their timestamps go back and forth on
+    /// one SSRC (digit 1's capture is older than digit 0's). Each press must still count once, and
+    /// late copies of a reported press must still be ignored.
+    func testCapturesInFileOrderWithTimestampsGoingBackStillDialTwelveDigits() throws {
+        var receiver = DTMFReceiver()
+        var ticks: [[RTPPacket]] = []
+        var expected = ""
+        var previous: [RTPPacket] = []
+        for file in files {
+            let packets = try packets(file.name).map(\.packet)
+            ticks += onePerTick(packets)
+            // A stray late end packet of the previous press arrives after this press.
+            if let lateEnd = previous.last { ticks.append([lateEnd]) }
+            ticks += [[], [], []]
+            expected.append(file.digit)
+            previous = packets
+        }
+        let found = digits(runReceiver(&receiver, ticks: ticks))
+        XCTAssertEqual(String(found.map(\.digit)), expected)
     }
 
     func testPcapReaderRejectsGarbage() {

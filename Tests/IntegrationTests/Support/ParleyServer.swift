@@ -28,7 +28,7 @@ final class ParleyServer {
     let process: ChildProcess
 
     /// Starts parley with the default dialplan plus `extraDialplan` YAML list items.
-    init(name: String, extraDialplan: String = "") throws {
+    init(name: String, extraDialplan: String = "", extraRTP: [String] = []) throws {
         sipPort = try FreePorts.sipPort()
         rtpRange = try FreePorts.udpRange(count: 64)
         directory = try PeerFiles.scratchDirectory("parley-\(name)")
@@ -42,6 +42,7 @@ final class ParleyServer {
               port_min: \(rtpRange.lowerBound)
               port_max: \(rtpRange.upperBound)
               threads: 2
+            \(extraRTP.map { "  " + $0 }.joined(separator: "\n"))
             storage:
               data_dir: \(directory.appendingPathComponent("data").path)
             sounds: \(Self.repoRoot.appendingPathComponent("sounds").path)

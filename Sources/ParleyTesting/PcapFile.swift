@@ -1,35 +1,35 @@
 import Foundation
 
 /// A minimal reader for classic libpcap capture files (not pcapng), enough to pull the UDP
-/// payloads out of the SIPp telephone-event captures in `Fixtures/`.
+/// payloads out of the SIPp telephone-event captures kept in `Tests/RTPTests/Fixtures/`.
 ///
 /// Handles both byte orders, micro- and nanosecond timestamps, Ethernet (with 802.1Q tags),
 /// Linux cooked and raw IP link types, IPv4 and IPv6. Anything else throws ``PcapError``.
-struct PcapFile {
+public struct PcapFile: Sendable {
     /// One UDP datagram and when it was captured, in microseconds since the first packet.
-    struct Datagram {
-        var time: Int64
-        var sourcePort: UInt16
-        var destinationPort: UInt16
-        var payload: [UInt8]
+    public struct Datagram: Sendable {
+        public var time: Int64
+        public var sourcePort: UInt16
+        public var destinationPort: UInt16
+        public var payload: [UInt8]
     }
 
-    struct PcapError: Error, CustomStringConvertible {
-        var reason: String
-        var offset: Int
-        var description: String { "pcap: \(reason) at byte \(offset)" }
+    public struct PcapError: Error, CustomStringConvertible {
+        public var reason: String
+        public var offset: Int
+        public var description: String { "pcap: \(reason) at byte \(offset)" }
     }
 
-    private(set) var datagrams: [Datagram] = []
+    public private(set) var datagrams: [Datagram] = []
 
     /// Reads a capture stored beside this source file (tests never read /usr/share).
-    init(fixture name: String, file: String = #filePath) throws {
+    public init(fixture name: String, file: String = #filePath) throws {
         let directory = URL(fileURLWithPath: file).deletingLastPathComponent()
         let url = directory.appendingPathComponent("Fixtures").appendingPathComponent(name)
         try self.init(bytes: [UInt8](try Data(contentsOf: url)))
     }
 
-    init(bytes: [UInt8]) throws {
+    public init(bytes: [UInt8]) throws {
         guard bytes.count >= 24 else { throw PcapError(reason: "short global header", offset: 0) }
         let magic = Self.read32(bytes, 0, littleEndian: false)
         let littleEndian: Bool
