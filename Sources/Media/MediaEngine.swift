@@ -113,11 +113,14 @@ public final class MediaEngine: Sendable {
     /// Streams currently open on all loops.
     public var activeStreams: Int { loops.reduce(0) { $0 + $1.streamCount.load(ordering: .relaxed) } }
 
-    /// Binds a new RTP port and pins a stream to the least busy loop.
-    public func openStream(logger: Logger, onEvent: @escaping @Sendable (MediaEvent) -> Void) throws(MediaError) -> MediaStream {
+    /// Binds a new RTP port and pins a stream to the least busy loop, or to `partner`'s loop so the
+    /// two can be bridged without locks.
+    public func openStream(logger: Logger, pinnedWith partner: MediaStream? = nil,
+                           onEvent: @escaping @Sendable (MediaEvent) -> Void) throws(MediaError) -> MediaStream {
         let (fd, rtcpFD, port) = try ports.bind()
         let id = nextID.add(1, ordering: .relaxed).oldValue
-        let loop = loops.min { $0.streamCount.load(ordering: .relaxed) < $1.streamCount.load(ordering: .relaxed) } ?? loops[0]
+        let loop = partner?.loop
+            ?? loops.min { $0.streamCount.load(ordering: .relaxed) < $1.streamCount.load(ordering: .relaxed) } ?? loops[0]
         let state = StreamState(id: id, fd: fd, rtcpFD: rtcpFD, localPort: port, jitterDepth: configuration.jitterBufferFrames,
                                 mediaTimeoutSeconds: configuration.mediaTimeoutSeconds, logger: logger, onEvent: onEvent)
         loop.streamCount.add(1, ordering: .relaxed)
@@ -134,7 +137,7 @@ public final class MediaStream: Sendable {
     public let id: UInt64
     public let localAddress: String
     public let localPort: Int
-    private let loop: MediaLoop
+    let loop: MediaLoop
     private let ports: PortAllocator
     private let logger: Logger
     private let closed = Atomic<Bool>(false)
@@ -154,10 +157,15 @@ public final class MediaStream: Sendable {
         loop.post { $0.stream(id)?.configure(audio) }
     }
 
-    /// Chooses what the stream sends.
+    /// Chooses what the stream sends. A bridge partner must have been opened ``MediaEngine/openStream(logger:pinnedWith:onEvent:)``
+    /// on this stream's loop; otherwise the bridge stays silent.
     public func play(_ source: MediaSource) {
         let id = id
-        loop.post { $0.stream(id)?.play(source) }
+        loop.post { loop in
+            var peer: StreamState?
+            if case .bridge(let partner) = source { peer = loop.stream(partner.id) }
+            loop.stream(id)?.play(source, peer: peer)
+        }
     }
 
     /// Closes the socket and frees the port; `report` gets the stream's counters (on the media thread).

@@ -11,6 +11,8 @@ public enum MediaSource: Sendable {
     case echo
     /// Play a clip (at the stream's PCM rate); at its end loop or report ``MediaEvent/playbackFinished(_:)``.
     case sound(SoundClip, loop: Bool)
+    /// Send what another stream on the same loop receives (a two-party call), transcoded.
+    case bridge(MediaStream)
 }
 
 /// The per-stream state a media loop owns: sockets, peer, SRTP, jitter buffer, codecs, source, RTP
@@ -39,8 +41,13 @@ final class StreamState: @unchecked Sendable {
     private var decoder: (any AudioDecoder)?
     private(set) var sampleRate = 8000
     private var frame: [Int16] = []
-    private var decoded: [Int16] = []
-    private var decodedValid = false
+    /// The last frame decoded (or concealed) from the peer, at `sampleRate`; read by a bridged partner.
+    private(set) var decoded: [Int16] = []
+    private(set) var decodedValid = false
+    /// The partner stream when bridged (same loop), and a resampler when the two PCM rates differ.
+    private weak var bridgePeer: StreamState?
+    private var bridgeResampler: Resampler?
+    private var bridged: [Int16] = []
 
     // Receive side.
     private var remote = pn_addr_t()
@@ -262,7 +269,33 @@ final class StreamState: @unchecked Sendable {
         case .sound(let clip, let loop):
             fillFrame(from: clip, loop: loop)
             encodeAndSend(frame)
+        case .bridge:
+            guard let peer = bridgePeer, peer.decodedValid else {
+                markerPending = true
+                return
+            }
+            if peer.sampleRate == sampleRate {
+                encodeAndSend(peer.decoded)
+            } else {
+                bridgeFrame(from: peer)
+            }
         }
+    }
+
+    /// Resamples the partner's frame to our rate (G.722 ↔ G.711, Opus ↔ G.711 ...) and sends it.
+    private func bridgeFrame(from peer: StreamState) {
+        do {
+            if bridgeResampler?.inputRate != peer.sampleRate || bridgeResampler?.outputRate != sampleRate {
+                bridgeResampler = try Resampler(from: peer.sampleRate, to: sampleRate)
+            }
+            try peer.decoded.withUnsafeBufferPointer { buf throws(CodecError) in try bridgeResampler?.process(buf, into: &bridged) }
+        } catch {
+            stats.unencodable += 1
+            return
+        }
+        guard let size = encoder?.frameSize, bridged.count >= size else { return }
+        encodeAndSend(Array(bridged.prefix(size)))
+        bridged.removeFirst(size)
     }
 
     /// Pops the jitter buffer and decodes (or conceals) one frame into `decoded`; `decodedValid`
@@ -378,8 +411,9 @@ final class StreamState: @unchecked Sendable {
         UInt32(truncatingIfNeeded: (nanoseconds / 1000) &* UInt64(rate) / 1_000_000)
     }
 
-    func play(_ new: MediaSource) {
+    func play(_ new: MediaSource, peer: StreamState? = nil) {
         source = new
+        bridgePeer = peer
         position = 0
         markerPending = true
     }

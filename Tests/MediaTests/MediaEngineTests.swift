@@ -105,6 +105,43 @@ final class MediaEngineTests: XCTestCase {
         XCTAssertEqual(finished.withLock { $0 }, [stream.id])
     }
 
+    func testBridgeCarriesAudioBetweenTwoStreamsAcrossCodecsAndRates() throws {
+        let a = try engine.openStream(logger: Logger(label: "test")) { _ in }
+        let b = try engine.openStream(logger: Logger(label: "test"), pinnedWith: a) { _ in }
+        defer {
+            a.close()
+            b.close()
+        }
+        let phoneA = try UDPPeer()
+        let phoneB = try UDPPeer()
+        a.configure(audio(to: phoneA))  // PCMU, 8 kHz
+        b.configure(NegotiatedAudio(remote: MediaAddress(host: "127.0.0.1", port: Int(phoneB.port)), codec: .g722, payloadType: 9,
+                                    telephoneEventPayloadType: nil, ptime: 20, direction: .sendrecv, remoteHold: false, rtcpMux: true))
+        a.play(.bridge(b))
+        b.play(.bridge(a))
+        let tone = AudioAnalysis.tone(frequency: 1000, seconds: 1, sampleRate: 8000)
+        for i in 0..<50 {
+            let payload = tone[(i * 160)..<((i + 1) * 160)].map(G711.encodeMuLaw)
+            phoneA.send(RTPPacket(payloadType: 0, sequenceNumber: UInt16(i), timestamp: UInt32(i * 160), ssrc: 7, payload: payload).serialized(),
+                        to: UInt16(a.localPort))
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        let decoder = try G722.Decoder()
+        var heard: [Int16] = []
+        while let bytes = phoneB.receive(timeout: 1) {
+            let packet = try RTPPacket(parsing: bytes)
+            guard packet.payloadType == 9 else { continue }
+            XCTAssertEqual(packet.payload.count, 160, "20 ms of G.722 is 160 bytes")
+            heard += try decoder.decode(payload: packet.payload)
+        }
+        XCTAssertGreaterThan(heard.count, 16000 / 2, "phone B heard too little")
+        XCTAssertEqual(AudioAnalysis.dominantFrequency(Array(heard.dropFirst(1600)), sampleRate: 16000), 1000, accuracy: 10)
+        // Phone B sent nothing, so phone A gets no audio (RTCP reports on the muxed port are fine).
+        while let bytes = phoneA.receive(timeout: 0.1) {
+            XCTAssertTrue(RTCPMux.classify(bytes) == .rtcp, "phone A got audio it should not: \(bytes.prefix(12))")
+        }
+    }
+
     func testHoldStopsSendingAndPortsAreReleased() throws {
         let before = engine.activeStreams
         let stream = try engine.openStream(logger: Logger(label: "test")) { _ in }
