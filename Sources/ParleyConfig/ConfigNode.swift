@@ -81,5 +81,59 @@ struct ConfigNode {
         for item in try sequence() { out.append(try item.nonEmptyString()) }
         return out
     }
+
+    /// A value whose text is one of `E`'s raw values.
+    func choice<E: RawRepresentable & CaseIterable>(_: E.Type) throws(ConfigError) -> E where E.RawValue == String {
+        let text = try oneOf(E.allCases.map(\.rawValue))
+        guard let value = E(rawValue: text) else { throw error("'\(text)' is not allowed here") }
+        return value
+    }
+
+    /// Digits only (an extension or a number), at most `maxLength` of them.
+    func digits(maxLength: Int = 32) throws(ConfigError) -> String {
+        let s = try nonEmptyString()
+        guard s.count <= maxLength, s.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw error("'\(s)' must be 1 to \(maxLength) digits")
+        }
+        return s
+    }
+
+    /// A network or address (`10.0.0.0/8`, `192.0.2.7`, `2001:db8::/32`).
+    func network() throws(ConfigError) -> IPNetwork {
+        let s = try nonEmptyString()
+        do {
+            return try IPNetwork(parsing: s)
+        } catch {
+            throw self.error(error.description)
+        }
+    }
+
+    func networkList() throws(ConfigError) -> [IPNetwork] {
+        var out: [IPNetwork] = []
+        for item in try sequence() { out.append(try item.network()) }
+        return out
+    }
+
+    /// A codec preference list of known codecs, spelled as ``ParleyConfiguration/supportedCodecs`` spells them.
+    func codecList() throws(ConfigError) -> [String] {
+        var out: [String] = []
+        for item in try sequence() {
+            let name = try item.nonEmptyString()
+            guard let known = ParleyConfiguration.supportedCodecs.first(where: { $0.lowercased() == name.lowercased() }) else {
+                throw item.error("unsupported codec '\(name)' (supported: \(ParleyConfiguration.supportedCodecs.joined(separator: ", ")))")
+            }
+            guard !out.contains(known) else { throw item.error("codec '\(name)' is listed twice") }
+            out.append(known)
+        }
+        guard !out.isEmpty else { throw error("name at least one codec") }
+        return out
+    }
+
+    /// A regular expression that must match a whole number (anchoring is added).
+    func pattern() throws(ConfigError) -> NumberPattern {
+        let s = try nonEmptyString()
+        guard let pattern = NumberPattern(s) else { throw error("'\(s)' is not a valid regular expression") }
+        return pattern
+    }
 }
 

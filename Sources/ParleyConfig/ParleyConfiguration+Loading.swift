@@ -35,7 +35,7 @@ extension ParleyConfiguration {
             throw ConfigError(file: file, line: nil, reason: "not valid YAML: \(error)")
         }
         let top = try ConfigNode(node: root, file: file, path: "")
-            .mapping(allowed: ["sip", "rtp", "storage", "sounds", "log", "dialplan"])
+            .mapping(allowed: ["sip", "rtp", "storage", "sounds", "log", "dialplan", "users", "demo_users", "trunks", "inbound", "security"])
         var config = ParleyConfiguration(
             dataDirectory: baseDirectory.appendingPathComponent("../data").standardizedFileURL,
             soundsDirectory: baseDirectory.appendingPathComponent("../sounds").standardizedFileURL,
@@ -56,12 +56,48 @@ extension ParleyConfiguration {
             let m = try n.mapping(allowed: ["level"])
             if let l = m["level"] { config.logLevel = try l.oneOf(logLevels) }
         }
-        if let n = top["dialplan"] { config.dialplan = try readDialplan(n, config: config, checkFiles: checkFiles) }
+        try readPBX(top, into: &config, checkFiles: checkFiles)
         return config
     }
 
+    /// Users, trunks, security, the dialplan and inbound routes, in the order their references need.
+    private static func readPBX(_ top: [String: ConfigNode], into config: inout ParleyConfiguration, checkFiles: Bool)
+        throws(ConfigError)
+    {
+        if let n = top["users"] { config.users = try readUsers(n) }
+        if let n = top["demo_users"] {
+            config.demoUsers = try n.bool()
+            if config.demoUsers { config.users = withDemoUsers(config.users, line: n.line) }
+        }
+        try checkDemoPasswordsStayLocal(config, top)
+        if let n = top["trunks"] { config.trunks = try readTrunks(n) }
+        if let n = top["security"] { config.security = try readSecurity(n) }
+        if let n = top["dialplan"] {
+            config.dialplanRules = try readDialplan(n, config: config, checkFiles: checkFiles)
+            config.dialplan = extensions(of: config.dialplanRules)
+        }
+        if let n = top["inbound"] { config.inbound = try readInbound(n, config: config) }
+    }
+
+    /// Demo passwords are published, so they may only guard a switch that listens on loopback.
+    private static func checkDemoPasswordsStayLocal(_ config: ParleyConfiguration, _ top: [String: ConfigNode])
+        throws(ConfigError)
+    {
+        guard let user = config.users.first(where: \.usesDemoPassword) else { return }
+        let exposed = [("sip.listen", config.sip.listen), ("rtp.address", config.rtp.address)]
+            .filter { !IPNetwork.isLoopback($0.1) }
+        guard let (key, address) = exposed.first else { return }
+        let which = user.isDemo ? "demo_users gives extensions \(User.demoExtensions.lowerBound)-\(User.demoExtensions.upperBound) published passwords (demo1000 ...)"
+            : "user \(user.number) has the published demo password \(User.demoPassword(for: user.number))"
+        let fix = user.isDemo ? "set demo_users: false and give users their own passwords"
+            : "give user \(user.number) another password"
+        let reason = "\(which), but \(key) is \(address), which is not a loopback address; \(fix), or listen on 127.0.0.1"
+        let line = user.isDemo ? top["demo_users"]?.line : user.line
+        throw ConfigError(file: config.source, line: line, reason: reason)
+    }
+
     private static func readSIP(_ n: ConfigNode) throws(ConfigError) -> SIP {
-        let m = try n.mapping(allowed: ["listen", "port", "user_agent", "stack_log_level"])
+        let m = try n.mapping(allowed: ["listen", "port", "user_agent", "stack_log_level", "realm", "domain"])
         var sip = SIP()
         if let v = m["listen"] {
             sip.listen = try v.nonEmptyString()
@@ -70,6 +106,14 @@ extension ParleyConfiguration {
         if let v = m["port"] { sip.port = try v.int(in: 1...65535) }
         if let v = m["user_agent"] { sip.userAgent = try v.nonEmptyString() }
         if let v = m["stack_log_level"] { sip.stackLogLevel = try v.int(in: 0...9) }
+        sip.realm = try m["realm"].map { v throws(ConfigError) in try realm(v) } ?? sip.listen
+        sip.domain = sip.listen
+        if let v = m["domain"] {
+            sip.domain = try v.nonEmptyString()
+            guard IPNetwork.isAddress(sip.domain) || HostName.isValid(sip.domain) else {
+                throw v.error("'\(sip.domain)' is not a domain name or IP address")
+            }
+        }
         return sip
     }
 
@@ -85,14 +129,7 @@ extension ParleyConfiguration {
         if rtp.portMax - rtp.portMin < 3 {
             throw (m["port_max"] ?? m["port_min"] ?? n).error("port_max must be at least port_min + 3 (an RTP/RTCP pair needs two ports)")
         }
-        if let v = m["codecs"] {
-            let list = try v.stringList()
-            guard !list.isEmpty else { throw v.error("name at least one codec") }
-            for codec in list where !supportedCodecs.contains(where: { $0.lowercased() == codec.lowercased() }) {
-                throw v.error("unsupported codec '\(codec)' (supported: \(supportedCodecs.joined(separator: ", ")))")
-            }
-            rtp.codecs = list
-        }
+        if let v = m["codecs"] { rtp.codecs = try v.codecList() }
         if let v = m["ptime"] {
             rtp.ptime = try v.int(in: 10...60)
             guard rtp.ptime == 20 else { throw v.error("only ptime 20 is supported for now") }
@@ -100,7 +137,7 @@ extension ParleyConfiguration {
         if let v = m["jitter_buffer_frames"] { rtp.jitterBufferFrames = try v.int(in: 1...50) }
         if let v = m["threads"] { rtp.threads = try v.int(in: 0...64) }
         if let v = m["realtime"] { rtp.realtime = try v.bool() }
-        if let v = m["srtp"] { rtp.srtp = try v.oneOf(["required", "optional", "off"]) }
+        if let v = m["srtp"] { rtp.srtp = try v.choice(SRTPPolicy.self).rawValue }
         if let v = m["media_timeout_s"] { rtp.mediaTimeoutSeconds = try v.int(in: 0...3600) }
         return rtp
     }
@@ -115,9 +152,7 @@ extension ParleyConfiguration {
     }
 
     static func isIPAddress(_ s: String) -> Bool {
-        var v4 = in_addr()
-        var v6 = in6_addr()
-        return inet_pton(AF_INET, s, &v4) == 1 || inet_pton(AF_INET6, s, &v6) == 1
+        IPNetwork.isAddress(s)
     }
 
     private static func yamlError(_ error: YamlError, file: String) -> ConfigError {

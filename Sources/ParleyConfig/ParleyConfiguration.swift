@@ -2,8 +2,10 @@ import Foundation
 
 /// Parley's whole configuration, loaded from `conf/parley.yaml` (or `--config PATH`).
 ///
-/// The ParleyConfig module owns reading and validating configuration files and nothing else: it
-/// knows no sockets, SIP or media. Relative paths in a file are resolved against the file's folder.
+/// The ParleyConfig module owns reading and validating configuration files, including users,
+/// trunks, the dialplan and the lookups that route a dialled number or an incoming DID
+/// (``route(for:)``, ``inboundRoute(trunk:did:)``), and nothing else: it knows no sockets, SIP or
+/// media. Relative paths in a file are resolved against the file's folder.
 public struct ParleyConfiguration: Sendable, Equatable {
     public struct SIP: Sendable, Equatable {
         public var listen: String = "127.0.0.1"
@@ -11,6 +13,17 @@ public struct ParleyConfiguration: Sendable, Equatable {
         public var userAgent: String = "Parley"
         /// Sofia's own log level (0 = silent .. 9).
         public var stackLogLevel: Int = 0
+        /// The digest realm users authenticate in (RFC 3261 §22.1); defaults to `listen`. Users'
+        /// `ha1` values are only valid for the realm they were computed with.
+        public var realm: String = "127.0.0.1"
+        /// The domain of our users' addresses of record (`sip:1001@DOMAIN`); defaults to `listen`.
+        public var domain: String = "127.0.0.1"
+    }
+
+    /// SDES-SRTP policy for a call leg: `required`, `optional` (SRTP when offered; best-effort
+    /// offers) or `off`.
+    public enum SRTPPolicy: String, Sendable, Equatable, CaseIterable {
+        case required, optional, off
     }
 
     public struct RTP: Sendable, Equatable {
@@ -30,6 +43,9 @@ public struct ParleyConfiguration: Sendable, Equatable {
         public var srtp: String = "optional"
         /// Seconds without RTP while both sides should send before hanging up; 0 = never.
         public var mediaTimeoutSeconds: Int = 60
+
+        /// `srtp` as a typed policy.
+        public var srtpPolicy: SRTPPolicy { SRTPPolicy(rawValue: srtp) ?? .optional }
     }
 
     public enum Action: Sendable, Equatable {
@@ -53,7 +69,19 @@ public struct ParleyConfiguration: Sendable, Equatable {
     public var dataDirectory: URL
     public var soundsDirectory: URL
     public var logLevel: String = "info"
+    /// The `echo` and `playback` extensions (what ``extensionFor(_:)`` finds). Every dialplan
+    /// entry, including `user` and `trunk` ones, is in ``dialplanRules``; use ``route(for:)``.
     public var dialplan: [Extension] = []
+    /// Every `dialplan` entry in file order.
+    public var dialplanRules: [DialplanRule] = []
+    /// How calls arriving on trunks find an extension, in file order.
+    public var inbound: [InboundRule] = []
+    /// Users who register and call: explicit ones in file order, then the demo users they do not replace.
+    public var users: [User] = []
+    /// Whether `demo_users: true` was set (see ``User/demoPassword(for:)``).
+    public var demoUsers: Bool = false
+    public var trunks: [Trunk] = []
+    public var security = Security()
     /// The file this came from.
     public var source: String
 
@@ -71,5 +99,20 @@ public struct ParleyConfiguration: Sendable, Equatable {
 
     public func extensionFor(_ number: String) -> Extension? {
         dialplan.first { $0.number == number }
+    }
+
+    /// The user with this extension, if any.
+    public func user(_ number: String) -> User? {
+        users.first { $0.number == number }
+    }
+
+    public func trunk(named name: String) -> Trunk? {
+        trunks.first { $0.name == name }
+    }
+
+    /// Whether any user's password is a published demo password; loading refuses this unless
+    /// SIP and RTP listen on loopback only.
+    public var usesDemoPasswords: Bool {
+        users.contains { $0.usesDemoPassword }
     }
 }

@@ -32,6 +32,44 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(config.extensionFor("9664")?.action, .playback(sound: "music/hold", loop: true, hangupAtEnd: false))
         XCTAssertEqual(config.soundsDirectory.standardizedFileURL, root.appendingPathComponent("sounds").standardizedFileURL)
         XCTAssertEqual(config.dataDirectory.lastPathComponent, "data")
+        // Issue 4: demo users on loopback, no trunks until the examples are uncommented.
+        XCTAssertEqual(config.sip.realm, "127.0.0.1")
+        XCTAssertTrue(config.demoUsers)
+        XCTAssertTrue(config.usesDemoPasswords)
+        XCTAssertEqual(config.users.count, 20)
+        XCTAssertEqual(config.user("1000")?.secret, .password("demo1000"))
+        XCTAssertEqual(config.user("1019")?.secret, .password("demo1019"))
+        XCTAssertEqual(config.route(for: "1001"), .user(extension: "1001", ringTimeoutSeconds: 30))
+        XCTAssertEqual(config.route(for: "9196"), .echo)
+        XCTAssertNil(config.route(for: "0301234"))
+        XCTAssertEqual(config.trunks, [])
+        XCTAssertEqual(config.inbound, [])
+        XCTAssertEqual(config.security, ParleyConfiguration.Security())
+    }
+
+    /// The `#| ` lines in conf/parley.yaml document users, trunks and routes; uncommented, they
+    /// must load and route as their comments say.
+    func testDefaultFileExamplesAreValid() throws {
+        let path = ConfigFixture.defaultFile
+        let original = try String(contentsOf: path, encoding: .utf8)
+        let text = ConfigFixture.uncommentingExamples(original)
+        XCTAssertGreaterThan(text.split(separator: "\n").count, 0)
+        XCTAssertNotEqual(text, original, "conf/parley.yaml should carry #| examples")
+        let config = try ParleyConfiguration.parse(text, file: path.path, baseDirectory: path.deletingLastPathComponent())
+        XCTAssertEqual(config.trunks.map(\.name), ["provider", "office-pbx"])
+        XCTAssertEqual(config.trunk(named: "provider")?.register, true)
+        XCTAssertEqual(config.trunk(named: "office-pbx")?.register, false)
+        XCTAssertEqual(config.user("1001")?.secret, .password("change-me-1001"))
+        XCTAssertEqual(config.user("2001")?.secret, .ha1("58985395372a242d19889733ba47a1d7"))
+        XCTAssertEqual(config.users.count, 21)
+        XCTAssertEqual(config.route(for: "100"), .user(extension: "1001", ringTimeoutSeconds: 20))
+        XCTAssertEqual(config.route(for: "0301234"), .trunk(name: "provider", number: "301234"))
+        XCTAssertEqual(config.route(for: "00441234"), .trunk(name: "provider", number: "+441234"))
+        XCTAssertEqual(config.route(for: "112"), .trunk(name: "provider", number: "112"))
+        XCTAssertEqual(config.route(for: "8123"), .trunk(name: "office-pbx", number: "123"))
+        XCTAssertEqual(config.inboundRoute(trunk: "provider", did: "+4930123456"), "100")
+        XCTAssertEqual(config.inboundRoute(trunk: "office-pbx", did: "+493012345678"), "2001")
+        XCTAssertEqual(config.inboundRoute(trunk: "office-pbx", did: "+4930123456"), "9664")
     }
 
     func testValuesAreRead() throws {
