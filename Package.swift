@@ -75,7 +75,7 @@ let package = Package(
 
         // Call legs, dialplan, extensions: where SIP meets media.
         .target(name: "Switch", dependencies: [
-            "SIP", "Media", "SDP", "RTP", "Codecs", "SRTP", "ParleyConfig",
+            "SIP", "Media", "SDP", "RTP", "Codecs", "SRTP", "ParleyConfig", "Registrar",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -84,7 +84,7 @@ let package = Package(
 
         // Composition root.
         .executableTarget(name: "parley", dependencies: [
-            "Switch", "ParleyConfig", "Workflow",
+            "Switch", "ParleyConfig", "Workflow", "Registrar",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -242,6 +242,7 @@ ps_stack_t *ps_stack_create(const ps_config_t *config, ps_event_cb on_event, ps_
                             NUTAG_SESSION_TIMER(0),
                             NUTAG_APPL_METHOD("UPDATE"),
                             NUTAG_APPL_METHOD("INFO"),
+                            NUTAG_APPL_METHOD("REGISTER"),
                             NUTAG_OUTBOUND("no-options-keepalive no-validate no-natify"),
                             NTATAG_SERVER_RPORT(1),
                             NTATAG_CLIENT_RPORT(1),

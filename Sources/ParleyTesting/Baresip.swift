@@ -21,6 +21,9 @@ public final class Baresip: @unchecked Sendable {
     public let codecs: [String]
     /// baresip's `mediaenc` account parameter (e.g. "srtp-mand", "srtp"), nil for plain RTP.
     public let mediaEncryption: String?
+    /// When set, the account registers to a server on 127.0.0.1 at this port with this password
+    /// (the AOR is `sip:NAME@127.0.0.1:port`); otherwise it only takes direct calls.
+    public let registration: (port: UInt16, password: String)?
     public let maxLifetime: TimeInterval
     /// The config directory (config, accounts, contacts, baresip.log).
     public let directory: URL
@@ -37,7 +40,8 @@ public final class Baresip: @unchecked Sendable {
     ///   - rtpPorts: at least two ports (RTP and RTCP), e.g. from ``FreePorts/udpRange(count:)``.
     ///   - codecs: offered in this order; baresip names such as PCMU, PCMA (G.711 only is loaded).
     public init(name: String, sipPort: UInt16, ctrlPort: UInt16, rtpPorts: ClosedRange<UInt16>, sourceWAV: URL,
-                codecs: [String] = ["PCMU", "PCMA"], mediaEncryption: String? = nil, maxLifetime: TimeInterval = 600) throws {
+                codecs: [String] = ["PCMU", "PCMA"], mediaEncryption: String? = nil,
+                registration: (port: UInt16, password: String)? = nil, maxLifetime: TimeInterval = 600) throws {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
         guard !name.isEmpty, name.allSatisfy({ allowed.contains($0) }) else {
             throw HarnessError.invalidState("baresip name \(name) is not a plain SIP user name")
@@ -52,6 +56,7 @@ public final class Baresip: @unchecked Sendable {
         self.sourceWAV = sourceWAV.standardizedFileURL
         self.codecs = codecs
         self.mediaEncryption = mediaEncryption
+        self.registration = registration
         self.maxLifetime = maxLifetime
         directory = try PeerFiles.scratchDirectory("baresip-\(name)")
         recordingDirectory = directory.appendingPathComponent("rec")
@@ -193,13 +198,21 @@ public final class Baresip: @unchecked Sendable {
     }
 
     private func writeConfiguration() throws(HarnessError) {
-        let values = [
+        var accountParameters = mediaEncryption.map { ";mediaenc=\($0)" } ?? ""
+        if let registration {
+            accountParameters += ";auth_pass=\(registration.password);regint=600"
+        } else {
+            accountParameters += ";regint=0"
+        }
+        let aorPort: UInt16 = registration?.port ?? sipPort
+        let values: [String: String] = [
             "@NAME@": name, "@SIP_PORT@": String(sipPort), "@CTRL_PORT@": String(ctrlPort),
             "@RTP_LOW@": String(rtpPorts.lowerBound), "@RTP_HIGH@": String(rtpPorts.upperBound),
             "@SOURCE_WAV@": sourceWAV.path, "@RECORDING_DIR@": recordingDirectory.path,
             "@AUDIO_CODECS@": codecs.map { $0.lowercased() }.joined(separator: ","),
             "@EXTRA_MODULES@": extraModules.map { "module\t\t\t\($0).so" }.joined(separator: "\n"),
-            "@ACCOUNT_PARAMS@": mediaEncryption.map { ";mediaenc=\($0)" } ?? "",
+            "@ACCOUNT_PARAMS@": accountParameters,
+            "@AOR_PORT@": String(aorPort),
         ]
         func fill(_ template: String) throws(HarnessError) -> String {
             let url = PeerFiles.file("baresip/\(template)")

@@ -5,6 +5,12 @@ import ParleyConfig
 import SDP
 import SIP
 
+/// Where an inbound call goes: a service extension of the dialplan or a registered user.
+enum CallTarget {
+    case service(ParleyConfiguration.Extension)
+    case user(String)
+}
+
 /// One inbound call leg and what it is connected to. Lives on the SIP thread only.
 final class Call {
     enum Phase: Equatable {
@@ -21,7 +27,7 @@ final class Call {
 
     let handle: SIPHandle
     let callID: String
-    let target: ParleyConfiguration.Extension
+    let target: CallTarget
     let stream: MediaStream
     let startedAt = ContinuousClock.now
     var logger: Logger
@@ -38,8 +44,19 @@ final class Call {
     var answeredAt: ContinuousClock.Instant?
     /// Digits the caller pressed, in order.
     var digits: [Character] = []
+    /// Forks ringing for a user call, and the one that answered.
+    var legs: [OutboundLeg] = []
+    var connected: OutboundLeg?
+    /// The best final status among failed forks (486 beats 480 ...), for the caller's final response.
+    var bestFailure = 480
 
-    init(handle: SIPHandle, callID: String, from: String, target: ParleyConfiguration.Extension, stream: MediaStream,
+    /// The dialplan extension when the call is for a service.
+    var service: ParleyConfiguration.Extension? {
+        if case .service(let ext) = target { return ext }
+        return nil
+    }
+
+    init(handle: SIPHandle, callID: String, from: String, target: CallTarget, stream: MediaStream,
          local: LocalAudio, logger: Logger) {
         self.handle = handle
         self.callID = callID
@@ -60,4 +77,24 @@ final class Call {
     }
 
     var isUp: Bool { phase == .answered || phase == .confirmed }
+}
+
+/// One outgoing fork of a user call (B2BUA: each leg is ours). SIP thread only.
+final class OutboundLeg {
+    let handle: SIPHandle
+    let contact: String
+    let stream: MediaStream
+    let offer: PendingOffer
+    weak var call: Call?
+    var audio: NegotiatedAudio?
+    var answered = false
+    var ended = false
+
+    init(handle: SIPHandle, contact: String, stream: MediaStream, offer: PendingOffer, call: Call) {
+        self.handle = handle
+        self.contact = contact
+        self.stream = stream
+        self.offer = offer
+        self.call = call
+    }
 }

@@ -17,8 +17,10 @@ extension Switch {
             handleUpdate(event, call: call)
         case .cancel:
             call.endReason = "cancelled by caller"
+            cancelForks(of: call, except: nil)
         case .bye:
             call.endReason = "caller hung up"
+            releaseLegs(of: call)
         case .byeResponse:
             if call.endReason == "unknown" { call.endReason = "we hung up" }
         case .state(.terminated):
@@ -152,12 +154,14 @@ extension Switch {
             call.endReason = reason
             if let timer = call.answerTimer { sip.cancelTimer(timer) }
             call.answerTimer = nil
+            releaseLegs(of: call)
             sip.respond(call.handle, status: shuttingDown ? 503 : 480)
             call.phase = .ending
         case .answered, .confirmed:
             call.endReason = reason
             sip.bye(call.handle)
             call.phase = .ending
+            releaseLegs(of: call)
         case .ending, .ended:
             break
         }

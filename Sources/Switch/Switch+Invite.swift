@@ -6,6 +6,7 @@ import SDP
 import SIP
 import Codecs
 import SRTP
+import Registrar
 
 extension Switch {
     static let sdpType = "application/sdp"
@@ -23,7 +24,39 @@ extension Switch {
             return
         }
         let number = message.requestUser ?? ""
-        guard let target = configuration.extensionFor(number) else {
+        let target: CallTarget
+        var caller: DirectoryUser?
+        var ringTimeout = ParleyConfiguration.defaultRingTimeoutSeconds
+        let route = configuration.route(for: number)
+        if let ext = configuration.extensionFor(number), route == .echo || isPlayback(route) {
+            target = .service(ext)
+        } else if let pbx, let source = message.source {
+            // Users (and later trunks) need credentials. An unknown number gets the same 407 as a
+            // known one, so a scanner cannot tell which extensions exist.
+            let auth = pbx.authenticate(method: "INVITE", requestURI: message.requestURI ?? "",
+                                        credentials: message.headers(named: "Proxy-Authorization"), proxy: true,
+                                        expectedUser: message.fromUser, source: SourceAddress(host: source.host, port: source.port))
+            switch auth {
+            case .failure(let reply):
+                sip.respond(handle, status: reply.status, headers: reply.headerLines)
+                return
+            case .success(let user):
+                caller = user
+            }
+            switch route {
+            case .user(let ext, let timeout) where pbx.directory.user(ext) != nil:
+                target = .user(ext)
+                ringTimeout = timeout
+            case .trunk(let trunk, _):
+                log.warning("call rejected: trunk calls are not wired yet", metadata: ["to": "\(number)", "trunk": "\(trunk)"])
+                sip.respond(handle, status: 503, headers: [warning("outbound trunks are not available yet")])
+                return
+            default:
+                log.info("call rejected: no such extension", metadata: ["to": "\(number)", "from": "\(message.from ?? "?")"])
+                sip.respond(handle, status: 404)
+                return
+            }
+        } else {
             log.info("call rejected: no such extension", metadata: ["to": "\(number)", "from": "\(message.from ?? "?")"])
             sip.respond(handle, status: 404)
             return
@@ -68,7 +101,7 @@ extension Switch {
         call.lastLocalSDP = sdp
         register(call)
         log.info("call started", metadata: [
-            "from": "\(message.from ?? "?")", "to": "\(number)", "action": "\(target.action)",
+            "from": "\(message.from ?? "?")", "to": "\(number)", "action": "\(call.service.map { "\($0.action)" } ?? "user")",
             "codec": "\(call.audio?.codecName ?? "offered")", "srtp": "\(call.audio?.srtp?.suite.sdesName ?? "off")",
             "source": "\(message.source?.description ?? "?")",
             "transport": "\(message.transport ?? "?")",
@@ -76,11 +109,15 @@ extension Switch {
         if let audio = call.audio {
             stream.configure(audio)
         }
-        if target.earlyMediaMilliseconds > 0, call.audio != nil {
+        guard let service = call.service else {
+            ring(call, caller: caller, timeoutSeconds: ringTimeout)
+            return
+        }
+        if service.earlyMediaMilliseconds > 0, call.audio != nil {
             // 183 Session Progress with the answer; media flows before the call is answered.
             startSource(for: call)
             sip.respond(handle, status: 183, contentType: Self.sdpType, body: sdp)
-            call.answerTimer = sip.schedule(after: target.earlyMediaMilliseconds) { [weak self, weak call] in
+            call.answerTimer = sip.schedule(after: service.earlyMediaMilliseconds) { [weak self, weak call] in
                 guard let self, let call else { return }
                 call.answerTimer = nil
                 self.answer(call)
@@ -102,7 +139,12 @@ extension Switch {
 
     /// Points the stream at what the extension does.
     func startSource(for call: Call) {
-        switch call.target.action {
+        guard let service = call.service else {
+            // A user call: bridged to the leg that answered (or rang with early media).
+            if let leg = call.connected ?? call.legs.first(where: { $0.audio != nil }) { call.stream.play(.bridge(leg.stream)) }
+            return
+        }
+        switch service.action {
         case .echo:
             call.stream.play(.echo)
         case .playback(let sound, let loop, _):
@@ -115,13 +157,18 @@ extension Switch {
         }
     }
 
+    private func isPlayback(_ route: ParleyConfiguration.Route?) -> Bool {
+        if case .playback = route { return true }
+        return false
+    }
+
     /// Our side of a new stream, from the configuration.
     func localAudio(for stream: MediaStream) -> LocalAudio {
         let rtp = configuration.rtp
         let codecs = rtp.codecs.compactMap { CodecDescription.Encoding(name: $0) }
         return LocalAudio(address: stream.localAddress, port: stream.localPort, codecs: codecs, ptime: rtp.ptime,
                           sessionID: String(UInt32.random(in: 1...UInt32.max)), sessionVersion: 1,
-                          srtp: SRTPPolicy(rawValue: rtp.srtp) ?? .optional)
+                          srtp: SRTP.SRTPPolicy(rawValue: rtp.srtp) ?? .optional)
     }
 
     /// Refuses a request whose body we cannot use: 415 with Accept for a non-SDP body, 488 for bad SDP.

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Media
 import RTP
+import Registrar
 import ParleyConfig
 import SIP
 import Synchronization
@@ -21,14 +22,31 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
     // SIP thread only.
     var calls: [SIPHandle: Call] = [:]
     var callsByStream: [UInt64: SIPHandle] = [:]
+    /// Outgoing forks of user calls, by their own handle.
+    var outbound: [SIPHandle: OutboundLeg] = [:]
+    /// Users, digest auth and registrations; nil when no users are configured.
+    let pbx: PBX?
     var shuttingDown = false
 
     private let liveCalls = Atomic<Int>(0)
     private let totalCalls = Atomic<Int>(0)
 
+    /// Configured users turn on the PBX edge (REGISTER, digest-authenticated calls between users).
     public init(configuration: ParleyConfiguration, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
+        if configuration.users.isEmpty {
+            pbx = nil
+        } else {
+            let security = configuration.security
+            pbx = try PBX(directory: try Self.directory(configuration.users), realm: configuration.sip.realm,
+                          algorithms: security.digestAlgorithms.compactMap { DigestAlgorithm(token: $0) },
+                          databasePath: configuration.dataDirectory.appendingPathComponent("registrations.sqlite").path,
+                          limiter: .init(threshold: security.authFailuresBeforeBlock,
+                                         window: TimeInterval(security.authFailureWindowSeconds),
+                                         blockDuration: TimeInterval(security.blockSeconds)),
+                          isTrusted: { security.isTrusted($0) }, logger: logger)
+        }
         var sipConfig = SIPStack.Configuration(host: configuration.sip.listen, port: configuration.sip.port,
                                                userAgent: configuration.sip.userAgent)
         sipConfig.sofiaLogLevel = configuration.sip.stackLogLevel
@@ -40,6 +58,18 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
                                  mediaTimeoutSeconds: rtp.mediaTimeoutSeconds),
             logger: logger)
         sip.delegate = self
+    }
+
+    /// Registrar's view of the configured users.
+    static func directory(_ users: [ParleyConfiguration.User]) throws -> UserDirectory {
+        try UserDirectory(users.map { user in
+            let secret: DirectoryUser.Secret
+            switch user.secret {
+            case .password(let password): secret = .password(password)
+            case .ha1(let md5): secret = .ha1(md5: md5, sha256: nil)
+            }
+            return DirectoryUser(username: user.number, secret: secret, callerIDName: user.callerIDName, maxContacts: user.maxContacts)
+        })
     }
 
     /// Starts media threads and binds SIP (UDP and TCP).
@@ -72,6 +102,7 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
         if activeCalls > 0 { logger.warning("shutting down with calls still open", metadata: ["calls": "\(activeCalls)"]) }
         sip.shutdown(timeout: .seconds(3))
         media.stop()
+        pbx?.shutdown()
     }
 
     // MARK: SIPStackDelegate
@@ -85,9 +116,15 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
             handleDialogEvent(event, call: call)
             return
         }
+        if let leg = outbound[handle] {
+            handleOutboundEvent(event, leg: leg)
+            return
+        }
         switch event.kind {
         case .invite:
             handleNewInvite(event, handle: handle)
+        case .register:
+            handleRegister(event, handle: handle)
         case .state(.terminated):
             sip.destroy(handle)
         case .state, .ack, .cancel, .byeResponse, .inviteResponse:
@@ -112,6 +149,7 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
     func finish(_ call: Call) {
         guard call.phase != .ended else { return }
         call.phase = .ended
+        releaseLegs(of: call)
         if let timer = call.answerTimer { sip.cancelTimer(timer) }
         let elapsed = ContinuousClock.now - call.startedAt
         let logger = call.logger
@@ -138,7 +176,7 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
             switch event {
             case .playbackFinished(let streamID):
                 guard let call = call(forStream: streamID) else { return }
-                if case .playback(_, _, true) = call.target.action { hangUp(call, reason: "playback finished") }
+                if case .playback(_, _, true) = call.service?.action { hangUp(call, reason: "playback finished") }
             case .dtmf(let streamID, let digit):
                 guard let call = call(forStream: streamID) else { return }
                 digitReceived(digit, call: call)

@@ -25,10 +25,14 @@ final class ParleyServer {
     let rtpRange: ClosedRange<UInt16>
     let directory: URL
     let configFile: URL
+    var dataDirectory: URL { directory.appendingPathComponent("data") }
     let process: ChildProcess
 
     /// Starts parley with the default dialplan plus `extraDialplan` YAML list items.
-    init(name: String, extraDialplan: String = "", extraRTP: [String] = []) throws {
+    /// `extraTop` is YAML appended at the top level (e.g. `users:`); `dataDirectory` reuses a
+    /// previous server's data (restart tests).
+    init(name: String, extraDialplan: String = "", extraRTP: [String] = [], extraTop: String = "",
+         dataDirectory: URL? = nil) throws {
         sipPort = try FreePorts.sipPort()
         rtpRange = try FreePorts.udpRange(count: 64)
         directory = try PeerFiles.scratchDirectory("parley-\(name)")
@@ -44,7 +48,7 @@ final class ParleyServer {
               threads: 2
             \(extraRTP.map { "  " + $0 }.joined(separator: "\n"))
             storage:
-              data_dir: \(directory.appendingPathComponent("data").path)
+              data_dir: \((dataDirectory ?? directory.appendingPathComponent("data")).path)
             sounds: \(Self.repoRoot.appendingPathComponent("sounds").path)
             log:
               level: debug
@@ -63,6 +67,7 @@ final class ParleyServer {
                 action: playback
                 sound: en/goodbye
             \(extraDialplan)
+            \(extraTop)
             """
         try Data(yaml.utf8).write(to: configFile)
         process = ChildProcess(executable: Self.binary, arguments: ["--config", configFile.path],

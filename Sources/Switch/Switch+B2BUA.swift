@@ -1,0 +1,173 @@
+import Foundation
+import Logging
+import Media
+import Registrar
+import SDP
+import SIP
+
+/// Calls between users: Parley is a back-to-back user agent. The caller's leg (A) is answered by
+/// us; each registered contact of the callee gets its own INVITE (a fork, B). The first 200 wins,
+/// the other forks are cancelled, and the two legs' media are bridged on one media thread.
+extension Switch {
+    /// Forks the call to every registered contact of the callee; no answer within `timeoutSeconds` → 480.
+    func ring(_ call: Call, caller: DirectoryUser?, timeoutSeconds: Int) {
+        guard let pbx, case .user(let callee) = call.target else { return }
+        let contacts = pbx.location.contacts(for: callee, now: Date())
+        guard !contacts.isEmpty else {
+            call.logger.info("callee not registered", metadata: ["to": "\(callee)"])
+            call.endReason = "callee offline"
+            sip.respond(call.handle, status: 480)
+            call.phase = .ending
+            return
+        }
+        let callerID = caller?.username ?? "anonymous"
+        let name = (caller?.callerIDName ?? callerID).replacingOccurrences(of: "\"", with: "")
+        for binding in contacts {
+            do {
+                let stream = try media.openStream(logger: call.logger, pinnedWith: call.stream) { [weak self] e in self?.mediaEvent(e) }
+                let (offer, pending) = AudioNegotiation.offer(local: localAudio(for: stream))
+                guard let handle = sip.makeHandle(to: "<sip:\(callee)@\(pbx.realm)>", from: "\"\(name)\" <sip:\(callerID)@\(pbx.realm)>") else {
+                    stream.close()
+                    continue
+                }
+                let leg = OutboundLeg(handle: handle, contact: binding.contactURI, stream: stream, offer: pending, call: call)
+                call.legs.append(leg)
+                outbound[handle] = leg
+                callsByStream[stream.id] = call.handle
+                sip.invite(handle, requestURI: binding.contactURI, sdp: offer.serialized())
+            } catch {
+                call.logger.error("cannot ring \(binding.contactURI): \(error)")
+            }
+        }
+        guard !call.legs.isEmpty else {
+            sip.respond(call.handle, status: 503)
+            call.phase = .ending
+            return
+        }
+        call.logger.info("ringing", metadata: ["to": "\(callee)", "forks": "\(call.legs.count)"])
+        call.answerTimer = sip.schedule(after: timeoutSeconds * 1000) { [weak self, weak call] in
+            guard let self, let call, call.phase == .offered else { return }
+            call.answerTimer = nil
+            call.logger.info("no answer", metadata: ["after-s": "\(timeoutSeconds)"])
+            self.cancelForks(of: call, except: nil)
+            call.endReason = "no answer"
+            self.sip.respond(call.handle, status: 480)
+            call.phase = .ending
+        }
+    }
+
+    /// Events on an outgoing fork.
+    func handleOutboundEvent(_ event: SIPEvent, leg: OutboundLeg) {
+        switch event.kind {
+        case .inviteResponse:
+            guard let call = leg.call else {
+                if event.status >= 200 && event.status < 300 { sip.bye(leg.handle) }
+                return
+            }
+            handleForkResponse(event, leg: leg, call: call)
+        case .bye:
+            leg.ended = true
+            if let call = leg.call, call.connected === leg { hangUp(call, reason: "callee hung up") }
+        case .state(.terminated):
+            closeLeg(leg)
+        default:
+            break
+        }
+    }
+
+    private func handleForkResponse(_ event: SIPEvent, leg: OutboundLeg, call: Call) {
+        let status = event.status
+        switch status {
+        case 100:
+            return
+        case 101..<200:
+            if let answer = sdpAnswer(event), let audio = try? AudioNegotiation.accept(answer: answer, offer: leg.offer) {
+                // Early media from the callee (ringback, announcements): pass it to the caller in a 183.
+                leg.audio = audio
+                leg.stream.configure(audio)
+                if call.phase == .offered, call.audio != nil, let sdp = call.lastLocalSDP {
+                    call.stream.play(.bridge(leg.stream))
+                    sip.respond(call.handle, status: 183, contentType: Self.sdpType, body: sdp)
+                }
+            } else if call.phase == .offered {
+                sip.respond(call.handle, status: 180)
+            }
+        case 200..<300:
+            leg.answered = true
+            guard call.phase == .offered, call.connected == nil else {
+                // Another fork won, or the caller left: this one is not wanted.
+                sip.bye(leg.handle)
+                return
+            }
+            if let answer = sdpAnswer(event) {
+                do {
+                    let audio = try AudioNegotiation.accept(answer: answer, offer: leg.offer)
+                    leg.audio = audio
+                    leg.stream.configure(audio)
+                } catch {
+                    call.logger.warning("callee's answer not acceptable: \(error.reason)")
+                    sip.bye(leg.handle)
+                    return
+                }
+            }
+            call.connected = leg
+            if let timer = call.answerTimer { sip.cancelTimer(timer) }
+            call.answerTimer = nil
+            cancelForks(of: call, except: leg)
+            leg.stream.play(.bridge(call.stream))
+            answer(call)
+            call.logger.info("call connected", metadata: ["contact": "\(leg.contact)", "codec": "\(leg.audio?.codecName ?? "-")"])
+        default:
+            leg.ended = true
+            call.bestFailure = preferredFailure(call.bestFailure, status)
+            call.legs.removeAll { $0 === leg }
+            if call.legs.isEmpty, call.phase == .offered {
+                if let timer = call.answerTimer { sip.cancelTimer(timer) }
+                call.answerTimer = nil
+                call.endReason = "callee refused (\(status))"
+                sip.respond(call.handle, status: call.bestFailure)
+                call.phase = .ending
+            }
+        }
+    }
+
+    /// RFC 3261 §16.7 step 6 in spirit: busy (486/600) beats unavailable; otherwise 480.
+    private func preferredFailure(_ current: Int, _ new: Int) -> Int {
+        if new == 486 || new == 600 || new == 603 { return new == 603 ? 603 : 486 }
+        if current == 486 || current == 603 { return current }
+        return 480
+    }
+
+    private func sdpAnswer(_ event: SIPEvent) -> SessionDescription? {
+        guard let message = event.message else { return nil }
+        return try? SDPBody.read(message)
+    }
+
+    /// CANCELs forks still ringing (all but `keep`).
+    func cancelForks(of call: Call, except keep: OutboundLeg?) {
+        for leg in call.legs where leg !== keep && !leg.answered && !leg.ended {
+            leg.ended = true
+            sip.cancel(leg.handle)
+        }
+    }
+
+    /// Ends the callee side when the caller's side ends.
+    func releaseLegs(of call: Call) {
+        cancelForks(of: call, except: call.connected)
+        if let leg = call.connected, !leg.ended {
+            leg.ended = true
+            sip.bye(leg.handle)
+        }
+    }
+
+    private func closeLeg(_ leg: OutboundLeg) {
+        outbound.removeValue(forKey: leg.handle)
+        callsByStream.removeValue(forKey: leg.stream.id)
+        leg.stream.close()
+        sip.destroy(leg.handle)
+        if let call = leg.call {
+            call.legs.removeAll { $0 === leg }
+            if call.connected === leg, call.phase != .ended { hangUp(call, reason: "callee left") }
+        }
+    }
+}
