@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "RTP", "SDP"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "WorkflowCrashHarness"], exclude: ["Fixtures"]),
         .testTarget(name: "ParleyTestingTests", dependencies: ["ParleyTesting"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["ParleyTesting", "parley", "RTP", "Codecs"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["ParleyTesting", "parley", "RTP", "Codecs", "Registrar"]),
     ],
     swiftLanguageModes: [.v6]
 )
