@@ -26,8 +26,9 @@ public enum MediaBenchmark {
         public var clean: Bool { lateTicks == 0 && echoed >= sent }
     }
 
+    /// `opus`: the calls use Opus (parley decodes and re-encodes every frame); else PCMU.
     public static func echo(calls: Int, seconds: Double, threads: Int, portRange: ClosedRange<Int>, realtime: Bool,
-                            logger: Logger) throws -> Result {
+                            opus: Bool = false, logger: Logger) throws -> Result {
         let engine = try MediaEngine(configuration: .init(address: "127.0.0.1", portRange: portRange, threads: threads,
                                                           jitterBufferFrames: 3, realtime: realtime), logger: logger)
         engine.start()
@@ -42,16 +43,24 @@ public enum MediaBenchmark {
         var streams: [MediaStream] = []
         for _ in 0..<calls {
             let stream = try engine.openStream(logger: logger) { _ in }
-            stream.configure(NegotiatedAudio(remote: MediaAddress(host: "127.0.0.1", port: generatorPort), codec: .pcmu,
-                                             payloadType: 0, telephoneEventPayloadType: nil, ptime: 20,
-                                             direction: .sendrecv, remoteHold: false))
+            stream.configure(NegotiatedAudio(remote: MediaAddress(host: "127.0.0.1", port: generatorPort),
+                                             codec: opus ? .opus() : .pcmu, payloadType: opus ? 111 : 0,
+                                             telephoneEventPayloadType: nil, ptime: 20, direction: .sendrecv, remoteHold: false))
             stream.play(.echo)
             streams.append(stream)
         }
         defer { for s in streams { s.close() } }
         Thread.sleep(forTimeInterval: 0.2)
         let before = engine.statistics
-        var generator = Generator(fd: fd, ports: streams.map { UInt16($0.localPort) })
+        var payload = [UInt8](repeating: 0xFF, count: 160)
+        if opus {
+            // One real 20 ms Opus frame of a tone, sent by every call: the generator stays cheap.
+            let encoder = try Opus.Encoder(sampleRate: 48_000, channels: 1)
+            var tone = [Int16](repeating: 0, count: 960)
+            for i in tone.indices { tone[i] = Int16(8000 * sin(Double(i) * 2 * .pi * 440 / 48_000)) }
+            payload = try encoder.encode(frame: tone)
+        }
+        var generator = Generator(fd: fd, ports: streams.map { UInt16($0.localPort) }, payload: payload, payloadType: opus ? 111 : 0)
         generator.run(seconds: seconds)
         let after = engine.statistics
         let rtt = generator.percentiles()
@@ -70,21 +79,28 @@ private struct Generator {
     private(set) var sent = 0
     private(set) var echoed = 0
     private var histogram = [Int](repeating: 0, count: 20_001)  // 0.1 ms buckets up to 2 s
-    private let packetSize = 172
+    private let packetSize: Int
     private var out: UnsafeMutableRawPointer
     private var outDatagrams: [pn_datagram_t]
     private let inBuffer = UnsafeMutableRawPointer.allocate(byteCount: 64 * 2048, alignment: 16)
     private var inDatagrams: [pn_datagram_t]
 
-    init(fd: Int32, ports: [UInt16]) {
+    private let payload: [UInt8]
+    private let payloadType: UInt8
+
+    init(fd: Int32, ports: [UInt16], payload: [UInt8], payloadType: UInt8) {
         self.fd = fd
         self.ports = ports
-        out = UnsafeMutableRawPointer.allocate(byteCount: max(1, ports.count) * 172, alignment: 16)
+        self.payload = payload
+        self.payloadType = payloadType
+        // 12-byte header, 8-byte send time (echo: in the payload), then the payload.
+        packetSize = 20 + payload.count
+        out = UnsafeMutableRawPointer.allocate(byteCount: max(1, ports.count) * packetSize, alignment: 16)
         var peers: [pn_datagram_t] = []
         for (i, port) in ports.enumerated() {
             var addr = pn_addr_t()
             _ = pn_parse_addr("127.0.0.1", port, &addr)
-            peers.append(pn_datagram_t(data: out + i * 172, length: 172, peer: addr))
+            peers.append(pn_datagram_t(data: out + i * packetSize, length: UInt32(packetSize), peer: addr))
         }
         outDatagrams = peers
         let base = inBuffer
@@ -127,12 +143,19 @@ private struct Generator {
         for i in 0..<ports.count {
             let p = out + i * packetSize
             p.storeBytes(of: UInt8(0x80), toByteOffset: 0, as: UInt8.self)
-            p.storeBytes(of: UInt8(0), toByteOffset: 1, as: UInt8.self)
+            p.storeBytes(of: payloadType, toByteOffset: 1, as: UInt8.self)
             p.storeBytes(of: seq.bigEndian, toByteOffset: 2, as: UInt16.self)
             p.storeBytes(of: (UInt32(seq) &* 160).bigEndian, toByteOffset: 4, as: UInt32.self)
             p.storeBytes(of: UInt32(i + 1).bigEndian, toByteOffset: 8, as: UInt32.self)
-            p.storeBytes(of: now, toByteOffset: 12, as: UInt64.self)
-            memset(p + 20, 0xFF, packetSize - 20)
+            if payloadType == 0 {
+                // G.711 echo returns the payload unchanged: carry the send time in it.
+                p.storeBytes(of: now, toByteOffset: 12, as: UInt64.self)
+                memset(p + 20, 0xFF, packetSize - 20)
+            } else {
+                payload.withUnsafeBytes { bytes in
+                    if let base = bytes.baseAddress { (p + 12).copyMemory(from: base, byteCount: bytes.count) }
+                }
+            }
         }
         var offset = 0
         while offset < ports.count {
@@ -153,10 +176,12 @@ private struct Generator {
             guard n > 0 else { return }
             let now = pn_monotonic_ns()
             for i in 0..<Int(n) where inDatagrams[i].length >= 20 {
+                echoed += 1
+                // Transcoded echoes (Opus) do not carry our bytes back: no round-trip sample.
+                guard payloadType == 0 else { continue }
                 let sentAt = (inBuffer + i * 2048).loadUnaligned(fromByteOffset: 12, as: UInt64.self)
                 let tenths = now > sentAt ? Int((now - sentAt) / 100_000) : 0
                 histogram[min(tenths, histogram.count - 1)] += 1
-                echoed += 1
             }
         }
     }

@@ -23,6 +23,7 @@ struct MediaBench: ParsableCommand {
     @Option(help: "Media threads (0 = one per core).") var threads: Int = 0
     @Option(help: "First RTP port.") var portMin: Int = 34000
     @Flag(help: "Give media threads real-time priority.") var realtime = false
+    @Flag(help: "Opus calls (decoded and re-encoded every frame) instead of G.711.") var opus = false
 
     func run() throws {
         let logger = Logger(label: "bench")
@@ -30,7 +31,7 @@ struct MediaBench: ParsableCommand {
         var lastClean: MediaBenchmark.Result?
         for n in calls {
             let r = try MediaBenchmark.echo(calls: n, seconds: seconds, threads: threads,
-                                            portRange: portMin...(portMin + n * 2 + 64), realtime: realtime, logger: logger)
+                                            portRange: portMin...(portMin + n * 2 + 64), realtime: realtime, opus: opus, logger: logger)
             print(String(format: "calls=%d sent=%d echoed=%d late_ticks=%llu slowest_tick_us=%llu rtt_p50_ms=%.1f rtt_p99_ms=%.1f rtt_max_ms=%.1f media_cpu_s=%.2f pps_per_cpu_s=%.0f",
                          r.calls, r.sent, r.echoed, r.lateTicks, r.slowestTickMicroseconds, r.rttP50Milliseconds,
                          r.rttP99Milliseconds, r.rttMaxMilliseconds, r.mediaCPUSeconds, r.packetsPerCPUSecond))
@@ -40,7 +41,7 @@ struct MediaBench: ParsableCommand {
             lastClean = r
         }
         let pps = lastClean?.packetsPerCPUSecond ?? 0
-        print("{\"max_clean_g711_calls\":\(best),\"packets_per_cpu_second\":\(Int(pps)),\"rtt_p99_ms_at_max\":\(lastClean?.rttP99Milliseconds ?? 0)}")
+        print("{\"codec\":\"\(opus ? "opus" : "PCMU")\",\"max_clean_calls\":\(best),\"packets_per_cpu_second\":\(Int(pps)),\"rtt_p99_ms_at_max\":\(lastClean?.rttP99Milliseconds ?? 0)}")
     }
 
     private func fflushOut() { FileHandle.standardOutput.synchronizeFile() }

@@ -58,12 +58,13 @@ final class BaresipTests: XCTestCase {
         XCTAssertGreaterThan(AudioAnalysis.nonSilentDuration(samples, sampleRate: rate), 2.5, "echo was mostly silent")
         let f = AudioAnalysis.dominantFrequency(samples, sampleRate: rate)
         XCTAssertEqual(f, 440, accuracy: 10, "dominant frequency \(f) Hz")
-        // baresip sends RTCP (over SRTCP when encrypted): parley read its reports and measured the RTT.
+        // baresip sends RTCP (over SRTCP when encrypted): parley read its reports. (The RTT needs a
+        // report of baresip's to follow one of ours within the call, so it is not asserted here;
+        // RTCPReporterTests check the arithmetic on RFC 3550's example.)
         let deadline = Date().addingTimeInterval(5)
         while !server.log.contains("call ended"), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         let end = server.log.split(separator: "\n").first { $0.contains("call ended") }.map(String.init) ?? ""
         XCTAssertFalse(end.contains("rtcp-in=0 "), end)
-        XCTAssertFalse(end.contains("rtt-ms=-"), end)
         XCTAssertTrue(end.contains("srtp-failures=0 "), end)
         XCTAssertTrue(end.contains("srtcp-failures=0 "), end)
     }
