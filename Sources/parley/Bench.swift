@@ -32,7 +32,7 @@ struct MediaBench: ParsableCommand {
         for n in calls {
             let r = try MediaBenchmark.echo(calls: n, seconds: seconds, threads: threads,
                                             portRange: portMin...(portMin + n * 2 + 64), realtime: realtime, opus: opus, logger: logger)
-            print(String(format: "calls=%d sent=%d echoed=%d late_ticks=%llu slowest_tick_us=%llu rtt_p50_ms=%.1f rtt_p99_ms=%.1f rtt_max_ms=%.1f media_cpu_s=%.2f pps_per_cpu_s=%.0f",
+            print(String(format: "clean=\(r.clean) calls=%d sent=%d echoed=%d late_ticks=%llu slowest_tick_us=%llu rtt_p50_ms=%.1f rtt_p99_ms=%.1f rtt_max_ms=%.1f media_cpu_s=%.2f pps_per_cpu_s=%.0f",
                          r.calls, r.sent, r.echoed, r.lateTicks, r.slowestTickMicroseconds, r.rttP50Milliseconds,
                          r.rttP99Milliseconds, r.rttMaxMilliseconds, r.mediaCPUSeconds, r.packetsPerCPUSecond))
             fflushOut()
@@ -41,7 +41,8 @@ struct MediaBench: ParsableCommand {
             lastClean = r
         }
         let pps = lastClean?.packetsPerCPUSecond ?? 0
-        print("{\"codec\":\"\(opus ? "opus" : "PCMU")\",\"max_clean_calls\":\(best),\"packets_per_cpu_second\":\(Int(pps)),\"rtt_p99_ms_at_max\":\(lastClean?.rttP99Milliseconds ?? 0)}")
+        let perCore = (lastClean?.coresPerCall).map { $0 > 0 ? Int(1 / $0) : 0 } ?? 0
+        print("{\"codec\":\"\(opus ? "opus" : "PCMU")\",\"max_clean_calls\":\(best),\"packets_per_cpu_second\":\(Int(pps)),\"rtt_p99_ms_at_max\":\(lastClean?.rttP99Milliseconds ?? 0),\"calls_per_core\":\(perCore)}")
     }
 
     private func fflushOut() { FileHandle.standardOutput.synchronizeFile() }
