@@ -70,6 +70,14 @@ struct Run: ParsableCommand {
             }
             lines.append("  sip:\(ext.number)@\(host):\(config.sip.port)  \(what)")
         }
+        if !config.users.isEmpty {
+            let demo = config.users.filter(\.isDemo).map(\.number)
+            var line = "Phones can register as \(config.users.count) users (realm \(config.sip.realm))"
+            if let first = demo.first, let last = demo.last {
+                line += "; demo users \(first)–\(last) use the password demo<extension>, e.g. demo\(first)"
+            }
+            lines.append(line + ", and call each other by extension.")
+        }
         lines.append("Press Ctrl-C to stop.")
         FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
