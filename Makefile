@@ -6,8 +6,8 @@ CONFIG ?= conf/parley.yaml
 
 # Build: Sofia-SIP (SIP stack), SQLite (storage), pkg-config, Opus, speexdsp (resampler), spandsp (G.722), libsrtp2.
 BUILD_DEBS := libsofia-sip-ua-dev libsqlite3-dev pkg-config libopus-dev libspeexdsp-dev libspandsp-dev libsrtp2-dev
-# Tests and sounds: SIPp, baresip (real SIP peers), sox and espeak-ng (audio files).
-TEST_DEBS := sip-tester baresip sox espeak-ng
+# Tests and sounds: SIPp, baresip, Kamailio (real SIP peers), sox and espeak-ng (audio files).
+TEST_DEBS := sip-tester baresip kamailio sox espeak-ng
 DEBS := $(BUILD_DEBS) $(TEST_DEBS)
 
 .PHONY: all deps build build-release run test bench sounds check-config clean
@@ -24,6 +24,9 @@ deps:
 	  if [ "$$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	  case "$$missing" in *kamailio*) \
+	    if command -v systemctl >/dev/null 2>&1; then $$SUDO systemctl disable --now kamailio >/dev/null 2>&1 || true; fi;; \
+	  esac; \
 	fi
 
 build: deps

@@ -73,6 +73,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // SIP trunk registration (sans-I/O) and IP access lists; no dependencies.
+        .target(name: "Trunks"),
+
         // Call legs, dialplan, extensions: where SIP meets media.
         .target(name: "Switch", dependencies: [
             "SIP", "Media", "SDP", "RTP", "Codecs", "SRTP", "ParleyConfig", "Registrar",
@@ -98,6 +101,7 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media", "ParleyTesting"]),
         .testTarget(name: "SIPTests", dependencies: ["SIP", "ParleyTesting"]),
         .testTarget(name: "RegistrarTests", dependencies: ["Registrar"]),
+        .testTarget(name: "TrunksTests", dependencies: ["Trunks"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "RTP", "SDP"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "WorkflowCrashHarness"], exclude: ["Fixtures"]),
         .testTarget(name: "ParleyTestingTests", dependencies: ["ParleyTesting"]),

@@ -9,6 +9,7 @@ import SIP
 enum CallTarget {
     case service(ParleyConfiguration.Extension)
     case user(String)
+    case trunk(name: String, number: String)
 }
 
 /// One inbound call leg and what it is connected to. Lives on the SIP thread only.
@@ -89,6 +90,9 @@ final class OutboundLeg {
     var audio: NegotiatedAudio?
     var answered = false
     var ended = false
+    /// Credentials for a provider's 401/407 (trunk legs), and whether they were tried.
+    var credentials: (user: String, password: String, realm: String?)?
+    var authTried = false
 
     init(handle: SIPHandle, contact: String, stream: MediaStream, offer: PendingOffer, call: Call) {
         self.handle = handle

@@ -23,16 +23,41 @@ extension Switch {
             sip.respond(handle, status: 503, headers: ["Retry-After: 5"])
             return
         }
-        let number = message.requestUser ?? ""
+        var number = message.requestUser ?? ""
         let target: CallTarget
         var caller: DirectoryUser?
         var ringTimeout = ParleyConfiguration.defaultRingTimeoutSeconds
-        let route = configuration.route(for: number)
-        if let ext = configuration.extensionFor(number), route == .echo || isPlayback(route) {
+        if let link = trunk(for: message.source) {
+            // From a trunk: trusted by its address; the DID picks the extension (`inbound:`).
+            guard let did = did(of: message, trunk: link.trunk), let destination = configuration.inboundRoute(trunk: link.trunk.name, did: did) else {
+                log.info("trunk call rejected: no inbound route", metadata: ["trunk": "\(link.trunk.name)", "to": "\(message.requestUser ?? "?")"])
+                sip.respond(handle, status: 404)
+                return
+            }
+            log.info("trunk call", metadata: ["trunk": "\(link.trunk.name)", "did": "\(did)", "to": "\(destination)"])
+            number = destination
+            caller = message.fromUser.map { DirectoryUser(username: $0, secret: .password(""), callerIDName: message.fromDisplay?.replacingOccurrences(of: "\"", with: "")) }
+            switch configuration.route(for: destination) {
+            case .echo, .playback:
+                guard let ext = configuration.extensionFor(destination) else {
+                    sip.respond(handle, status: 404)
+                    return
+                }
+                target = .service(ext)
+            case .user(let ext, let timeout):
+                target = .user(ext)
+                ringTimeout = timeout
+            case .trunk(let name, let out):
+                target = .trunk(name: name, number: out)
+            case nil:
+                sip.respond(handle, status: 404)
+                return
+            }
+        } else if let ext = configuration.extensionFor(number), isService(configuration.route(for: number)) {
             target = .service(ext)
         } else if let pbx, let source = message.source {
-            // Users (and later trunks) need credentials. An unknown number gets the same 407 as a
-            // known one, so a scanner cannot tell which extensions exist.
+            // Users and trunks need credentials. An unknown number gets the same 407 as a known one,
+            // so a scanner cannot tell which extensions exist.
             let auth = pbx.authenticate(method: "INVITE", requestURI: message.requestURI ?? "",
                                         credentials: message.headers(named: "Proxy-Authorization"), proxy: true,
                                         expectedUser: message.fromUser, source: SourceAddress(host: source.host, port: source.port))
@@ -43,14 +68,12 @@ extension Switch {
             case .success(let user):
                 caller = user
             }
-            switch route {
+            switch configuration.route(for: number) {
             case .user(let ext, let timeout) where pbx.directory.user(ext) != nil:
                 target = .user(ext)
                 ringTimeout = timeout
-            case .trunk(let trunk, _):
-                log.warning("call rejected: trunk calls are not wired yet", metadata: ["to": "\(number)", "trunk": "\(trunk)"])
-                sip.respond(handle, status: 503, headers: [warning("outbound trunks are not available yet")])
-                return
+            case .trunk(let name, let out):
+                target = .trunk(name: name, number: out)
             default:
                 log.info("call rejected: no such extension", metadata: ["to": "\(number)", "from": "\(message.from ?? "?")"])
                 sip.respond(handle, status: 404)
@@ -101,7 +124,7 @@ extension Switch {
         call.lastLocalSDP = sdp
         register(call)
         log.info("call started", metadata: [
-            "from": "\(message.from ?? "?")", "to": "\(number)", "action": "\(call.service.map { "\($0.action)" } ?? "user")",
+            "from": "\(message.from ?? "?")", "to": "\(number)", "action": "\(call.service.map { "\($0.action)" } ?? "\(call.target)")",
             "codec": "\(call.audio?.codecName ?? "offered")", "srtp": "\(call.audio?.srtp?.suite.sdesName ?? "off")",
             "source": "\(message.source?.description ?? "?")",
             "transport": "\(message.transport ?? "?")",
@@ -110,7 +133,11 @@ extension Switch {
             stream.configure(audio)
         }
         guard let service = call.service else {
-            ring(call, caller: caller, timeoutSeconds: ringTimeout)
+            if case .trunk(let name, let out) = call.target {
+                dialTrunk(call, trunkName: name, number: out, caller: caller)
+            } else {
+                ring(call, caller: caller, timeoutSeconds: ringTimeout)
+            }
             return
         }
         if service.earlyMediaMilliseconds > 0, call.audio != nil {
@@ -157,9 +184,11 @@ extension Switch {
         }
     }
 
-    private func isPlayback(_ route: ParleyConfiguration.Route?) -> Bool {
-        if case .playback = route { return true }
-        return false
+    private func isService(_ route: ParleyConfiguration.Route?) -> Bool {
+        switch route {
+        case .echo, .playback: return true
+        default: return false
+        }
     }
 
     /// Our side of a new stream, from the configuration.

@@ -26,6 +26,9 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
     var outbound: [SIPHandle: OutboundLeg] = [:]
     /// Users, digest auth and registrations; nil when no users are configured.
     let pbx: PBX?
+    /// Configured trunks and their registration handles.
+    let trunks: [TrunkLink]
+    var trunkByHandle: [SIPHandle: TrunkLink] = [:]
     var shuttingDown = false
 
     private let liveCalls = Atomic<Int>(0)
@@ -35,6 +38,7 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
     public init(configuration: ParleyConfiguration, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
+        trunks = configuration.trunks.map(TrunkLink.init)
         if configuration.users.isEmpty {
             pbx = nil
         } else {
@@ -81,6 +85,7 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
             media.stop()
             throw error
         }
+        sip.perform { [self] in startTrunks() }
     }
 
     /// Calls in progress.
@@ -94,6 +99,7 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
         sip.perform { [self] in
             shuttingDown = true
             for call in calls.values { hangUp(call, reason: "shutdown") }
+            stopTrunks()
         }
         let deadline = ContinuousClock.now + timeout
         while activeCalls > 0, ContinuousClock.now < deadline {
@@ -118,6 +124,10 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
         }
         if let leg = outbound[handle] {
             handleOutboundEvent(event, leg: leg)
+            return
+        }
+        if let link = trunkByHandle[handle] {
+            handleTrunkEvent(event, link: link)
             return
         }
         switch event.kind {
