@@ -20,7 +20,7 @@ final class TrunkTests: XCTestCase {
         kamailio = nil
     }
 
-    private func parley(_ name: String) throws -> ParleyServer {
+    private func parley(_ name: String, expires: Int = 120) throws -> ParleyServer {
         try ParleyServer(name: name, extraDialplan: """
               - prefix: "9"
                 action: trunk
@@ -38,7 +38,7 @@ final class TrunkTests: XCTestCase {
                 registrar: sip:127.0.0.1:\(kamailio.sipPort)
                 username: pbx
                 password: pbxsecret
-                expires: 120
+                expires: \(expires)
                 caller_id: "+15550001111"
             inbound:
               - did: "15557654321"
@@ -51,6 +51,16 @@ final class TrunkTests: XCTestCase {
         defer { server.stop() }
         XCTAssertFalse(kamailio.waitForContacts(of: "pbx", timeout: 15).isEmpty, "Kamailio never saw pbx register\n\(server.log)")
         XCTAssertTrue(server.log.contains("trunk registered"), server.log)
+    }
+
+    func testAfterTheProviderRestartsParleyRegistersAgain() throws {
+        let server = try parley("trunk-restart", expires: 60)
+        defer { server.stop() }
+        XCTAssertFalse(kamailio.waitForContacts(of: "pbx", timeout: 15).isEmpty, server.log)
+        try kamailio.restart()
+        XCTAssertTrue(kamailio.registeredContacts(of: "pbx").isEmpty, "a restarted Kamailio starts with no registrations")
+        // The registration is refreshed before its 60 s expire, which re-creates the binding.
+        XCTAssertFalse(kamailio.waitForContacts(of: "pbx", timeout: 90).isEmpty, "pbx did not register again\n\(server.log)")
     }
 
     func testADIDFromTheProviderReachesTheExtensionTheInboundRuleNames() throws {
