@@ -351,10 +351,11 @@ void ps_respond(ps_stack_t *stack, void *handle, int status, const char *content
 
 void ps_bye(void *handle) { nua_bye((nua_handle_t *)handle, TAG_END()); }
 
-void *ps_handle_create(ps_stack_t *stack, const char *to, const char *from) {
+void *ps_handle_create(ps_stack_t *stack, const char *to, const char *from, const char *proxy) {
     return nua_handle(stack->nua, NULL,
                       TAG_IF(to, SIPTAG_TO_STR(to)),
                       TAG_IF(from, SIPTAG_FROM_STR(from)),
+                      TAG_IF(proxy, NUTAG_INITIAL_ROUTE_STR(proxy)),
                       TAG_END());
 }
 

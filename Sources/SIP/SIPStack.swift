@@ -167,10 +167,13 @@ public final class SIPStack: @unchecked Sendable {
         ps_bye(nh)
     }
 
-    /// A handle for an outgoing request (SIP thread). `to`/`from` are header values.
-    public func makeHandle(to: String, from: String) -> SIPHandle? {
+    /// A handle for an outgoing request (SIP thread). `to`/`from` are header values; `proxy` is an
+    /// initial Route ("<sip:host:port;lr>") its requests go through first (a phone behind NAT).
+    public func makeHandle(to: String, from: String, proxy: String? = nil) -> SIPHandle? {
         guard let stack else { return nil }
-        return to.withCString { t in from.withCString { f in SIPHandle(ps_handle_create(stack, t, f)) } }
+        return to.withCString { t in
+            from.withCString { f in withOptionalCString(proxy) { p in SIPHandle(ps_handle_create(stack, t, f, p)) } }
+        }
     }
 
     /// Sends INVITE: a new call to `requestURI`, or a re-INVITE in the handle's dialog when nil (SIP thread).

@@ -26,7 +26,8 @@ extension Switch {
             do {
                 let stream = try media.openStream(logger: call.logger, pinnedWith: call.stream) { [weak self] e in self?.mediaEvent(e) }
                 let (offer, pending) = AudioNegotiation.offer(local: localAudio(for: stream))
-                guard let handle = sip.makeHandle(to: "<sip:\(callee)@\(pbx.realm)>", from: "\"\(name)\" <sip:\(callerID)@\(pbx.realm)>") else {
+                guard let handle = sip.makeHandle(to: "<sip:\(callee)@\(pbx.realm)>", from: "\"\(name)\" <sip:\(callerID)@\(pbx.realm)>",
+                                                  proxy: natProxy(for: binding)) else {
                     stream.close()
                     continue
                 }
@@ -137,6 +138,31 @@ extension Switch {
                 call.phase = .ending
             }
         }
+    }
+
+    /// A phone behind NAT registers a Contact with its private address: when the Contact's host is
+    /// not the address the REGISTER came from, send its INVITE there (received/rport), keeping the
+    /// Contact as request URI. (A different port alone is not NAT: phones often register from one
+    /// port and listen on another.)
+    func natProxy(for binding: Binding) -> String? {
+        let uri = binding.contactURI
+        guard let scheme = uri.range(of: "sip:") else { return nil }
+        var rest = uri[scheme.upperBound...]
+        if let at = rest.firstIndex(of: "@") { rest = rest[rest.index(after: at)...] }
+        let hostPort = rest.prefix { $0 != ";" && $0 != ">" && $0 != "?" }
+        let received = binding.received
+        let advertised: (String, Int)
+        if hostPort.hasPrefix("["), let close = hostPort.firstIndex(of: "]") {
+            let host = String(hostPort[hostPort.index(after: hostPort.startIndex)..<close])
+            let port = Int(hostPort[close...].dropFirst(2)) ?? 5060
+            advertised = (host, port)
+        } else {
+            let parts = hostPort.split(separator: ":", maxSplits: 1)
+            advertised = (parts.first.map(String.init) ?? "", parts.count > 1 ? Int(parts[1]) ?? 5060 : 5060)
+        }
+        guard advertised.0 != received.host else { return nil }
+        let host = received.host.contains(":") ? "[\(received.host)]" : received.host
+        return "<sip:\(host):\(received.port);transport=\(binding.transport.lowercased());lr>"
     }
 
     /// RFC 3261 §16.7 step 6 in spirit: busy (486/600) beats unavailable; otherwise 480.

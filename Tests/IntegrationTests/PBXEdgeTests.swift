@@ -22,13 +22,17 @@ final class PBXEdgeTests: XCTestCase {
         "  - extension: \"1002\"\n    action: user\n    ring_timeout_s: \(seconds)"
     }
 
-    /// Registers `user` with contact port `contactPort` through SIPp's digest REGISTER scenario.
+    /// Registers `user` with contact port `contactPort` through SIPp's digest REGISTER scenario,
+    /// sending from `sourcePort` (a free one by default).
     private func registerWithSIPp(_ user: String, password: String, contactPort: UInt16, server: ParleyServer,
-                                  calls: Int = 1) throws -> SIPpResult {
-        try SIPp.run(scenario: "reg_auth", arguments: [
-            "127.0.0.1:\(server.sipPort)", "-s", user, "-au", user, "-ap", password, "-p", "\(try FreePorts.sipPort())",
+                                  calls: Int = 1, sourcePort: UInt16? = nil, natContactIP: String? = nil) throws -> SIPpResult {
+        var arguments = [
+            "127.0.0.1:\(server.sipPort)", "-s", user, "-au", user, "-ap", password, "-p", "\(try sourcePort ?? FreePorts.sipPort())",
             "-key", "contact_port", "\(contactPort)", "-key", "expires", "600", "-m", "\(calls)",
-        ], workingDirectory: try PeerFiles.scratchDirectory("sipp-reg"), timeout: 60)
+        ]
+        if let natContactIP { arguments += ["-key", "contact_ip", natContactIP] }
+        return try SIPp.run(scenario: natContactIP == nil ? "reg_auth" : "reg_auth_nat", arguments: arguments,
+                            workingDirectory: try PeerFiles.scratchDirectory("sipp-reg"), timeout: 60)
     }
 
     private func caller(_ server: ParleyServer, to target: String = "1002") throws -> SIPProbe {
@@ -108,6 +112,28 @@ final class PBXEdgeTests: XCTestCase {
         let good = try registerWithSIPp("1001", password: "alice-secret-1001", contactPort: 40999, server: server)
         XCTAssertEqual(good.successfulCalls, 0, "a blocked source registered")
         XCTAssertTrue(server.log.contains("blocked"), server.log.suffix(3000).description)
+    }
+
+    func testAPhoneBehindNATIsCalledWhereItsRegisterCameFrom() throws {
+        let server = try ParleyServer(name: "pbx-nat", extraTop: Self.users())
+        defer { server.stop() }
+        // The phone's REGISTER comes from 127.0.0.1:P but its Contact names a "private" address
+        // (127.0.0.2, still loopback, where nothing listens): it can only be reached where it came from.
+        let publicPort = try FreePorts.sipPort()
+        XCTAssertEqual(try registerWithSIPp("1002", password: "bob-secret-1002", contactPort: publicPort, server: server,
+                                            sourcePort: publicPort, natContactIP: "127.0.0.2").successfulCalls, 1)
+        let phone = try SIPp.start(scenario: "uas", arguments: ["-p", "\(publicPort)", "-m", "1"],
+                                   workingDirectory: try PeerFiles.scratchDirectory("sipp-nat"), timeout: 30)
+        XCTAssertTrue(FreePorts.waitUntilBound(publicPort, udp: true, timeout: 10))
+        let probe = try caller(server)
+        let r = try XCTUnwrap(probe.authenticatedInvite(body: SIPProbe.offer(rtpPort: 40310), username: "1001",
+                                                        password: "alice-secret-1001", timeout: 10), server.log)
+        XCTAssertEqual(r.status, 200, "the phone was not reached at its received address\n\(server.log)")
+        probe.toTag = r.toTag
+        probe.ackSuccess()
+        probe.send("BYE")
+        XCTAssertEqual(probe.finalResponse(to: "BYE")?.status, 200)
+        XCTAssertEqual(try phone.finish(timeout: 20).successfulCalls, 1)
     }
 
     func testRegistrationsSurviveARestart() throws {

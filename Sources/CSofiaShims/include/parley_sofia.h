@@ -114,9 +114,10 @@ void ps_respond(ps_stack_t *stack, void *handle, int status, const char *content
                 const char *extra_headers, int with_current);
 /**
  * Root thread: a new handle for an outgoing request (call, registration, ...). `to` and `from`
- * are header values ("<sip:1000@example.com>", tags are added by Sofia). NULL on failure.
+ * are header values ("<sip:1000@example.com>", tags are added by Sofia); `proxy` (may be NULL) is a
+ * Route header value ("<sip:host:port;lr>") the requests are sent through first (a phone behind NAT).
  */
-void *ps_handle_create(ps_stack_t *stack, const char *to, const char *from);
+void *ps_handle_create(ps_stack_t *stack, const char *to, const char *from, const char *proxy);
 /**
  * Root thread: sends INVITE (new call, or re-INVITE on an existing dialog handle) to
  * `request_uri` (NULL for a re-INVITE) with an SDP body and extra headers.
