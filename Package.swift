@@ -78,7 +78,7 @@ let package = Package(
 
         // Call legs, dialplan, extensions: where SIP meets media.
         .target(name: "Switch", dependencies: [
-            "SIP", "Media", "SDP", "RTP", "Codecs", "SRTP", "ParleyConfig", "Registrar",
+            "SIP", "Media", "SDP", "RTP", "Codecs", "SRTP", "ParleyConfig", "Registrar", "Trunks",
             .product(name: "Logging", package: "swift-log"),
         ]),
 

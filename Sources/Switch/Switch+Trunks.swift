@@ -4,22 +4,33 @@ import Media
 import ParleyConfig
 import Registrar
 import SIP
+import Trunks
 
-/// One configured trunk at run time: its registration handle and state. SIP thread only.
+/// One configured trunk at run time: its registration state machine (``TrunkRegistration``: refresh,
+/// backoff, Retry-After, 423, failover to the secondary registrar) and the nua handles it drives.
+/// SIP thread only.
 final class TrunkLink {
     let trunk: ParleyConfiguration.Trunk
-    var registration: SIPHandle?
-    var registered = false
+    var machine: TrunkRegistration?
+    /// One handle per registrar, so failing over starts a fresh registration.
+    var handles: [String: SIPHandle] = [:]
+    var pending: (handle: SIPHandle, id: RegisterRequestID)?
+    var timers: [TrunkTimerID: UInt64] = [:]
     var authAttempts = 0
-    var retryTimer: UInt64?
-    var failures = 0
+    var state: TrunkState = .unregistered
 
     init(trunk: ParleyConfiguration.Trunk) {
         self.trunk = trunk
     }
 
-    /// "sip:host[:port]" of the registrar (also where outgoing calls go).
+    var registered: Bool {
+        if case .registered = state { return true }
+        return false
+    }
+
+    /// "sip:host[:port]" of the primary registrar (also where outgoing calls go).
     var server: String? { trunk.registrar.map { "sip:" + hostPort($0) } }
+    var secondaryServer: String? { trunk.secondaryRegistrar.map { "sip:" + hostPort($0) } }
     var host: String? { trunk.registrar.map { hostPort($0) } }
 
     private func hostPort(_ s: ParleyConfiguration.Trunk.Server) -> String {
@@ -27,79 +38,114 @@ final class TrunkLink {
         return s.port.map { "\(h):\($0)" } ?? h
     }
 
-    /// Whether a request from `source` comes from this trunk: its registrar's address, or an
-    /// `ip_auth` network.
+    /// Whether a request from `source` comes from this trunk: one of its registrars' addresses, or
+    /// an `ip_auth` network.
     func matches(_ source: SIPAddress) -> Bool {
         if trunk.acceptsSource(source.host) { return true }
-        guard let registrar = trunk.registrar else { return false }
-        return registrar.host == source.host && (registrar.port ?? 5060) == source.port
+        return [trunk.registrar, trunk.secondaryRegistrar].contains { server in
+            guard let server else { return false }
+            return server.host == source.host && (server.port ?? 5060) == source.port
+        }
     }
 }
 
 extension Switch {
-    /// Registers every trunk that should register (nua refreshes a registration before it expires).
+    /// Starts every trunk's registration machine.
     func startTrunks() {
         for link in trunks where link.trunk.register {
-            register(link)
+            guard let primary = link.server else { continue }
+            do {
+                link.machine = try TrunkRegistration(configuration: .init(
+                    primaryRegistrar: primary, secondaryRegistrar: link.secondaryServer, expires: link.trunk.expiresSeconds))
+            } catch {
+                logger.error("trunk \(link.trunk.name): \(error)")
+                continue
+            }
+            feed(.start, to: link)
         }
     }
 
-    private func register(_ link: TrunkLink) {
-        guard let server = link.server, let host = link.host, let user = link.trunk.username else { return }
-        if link.registration == nil {
-            link.registration = sip.makeHandle(to: "<sip:\(user)@\(host)>", from: "<sip:\(user)@\(host)>")
-            if let handle = link.registration { trunkByHandle[handle] = link }
-        }
-        guard let handle = link.registration else { return }
-        link.authAttempts = 0
-        sip.register(handle, registrar: server, contact: nil, expires: link.trunk.expiresSeconds)
-        logger.info("trunk registering", metadata: ["trunk": "\(link.trunk.name)", "registrar": "\(server)"])
+    /// Stops every trunk (the machine unregisters, bounded).
+    func stopTrunks() {
+        for link in trunks where link.machine != nil { feed(.stop, to: link) }
     }
 
-    /// REGISTER responses on a trunk's handle.
+    private func feed(_ event: TrunkEvent, to link: TrunkLink) {
+        guard var machine = link.machine else { return }
+        let actions = machine.handle(event, now: Date())
+        link.machine = machine
+        for action in actions { perform(action, for: link) }
+    }
+
+    private func perform(_ action: TrunkAction, for link: TrunkLink) {
+        switch action {
+        case .sendRegister(let request), .sendUnregister(let request):
+            guard let handle = handle(for: request.registrar, link: link) else { return }
+            link.pending = (handle, request.id)
+            link.authAttempts = 0
+            if case .sendUnregister = action {
+                sip.unregister(handle)
+            } else {
+                sip.register(handle, registrar: request.registrar, contact: nil, expires: request.expires)
+            }
+        case .startTimer(let id, let after):
+            let ms = Int(after.components.seconds * 1000) + Int(after.components.attoseconds / 1_000_000_000_000_000)
+            link.timers[id] = sip.schedule(after: max(1, ms)) { [weak self, weak link] in
+                guard let self, let link else { return }
+                link.timers[id] = nil
+                self.feed(.timerFired(id), to: link)
+            }
+        case .cancelTimer(let id):
+            if let timer = link.timers.removeValue(forKey: id) { sip.cancelTimer(timer) }
+        case .stateChanged(let state):
+            link.state = state
+            let status = link.machine?.status
+            logger.info("trunk \(state.logWord)", metadata: [
+                "trunk": "\(link.trunk.name)", "registrar": "\(status?.registrar ?? "-")",
+                "status": "\(status?.lastStatusCode.map(String.init) ?? "-")",
+            ])
+        }
+    }
+
+    private func handle(for registrar: String, link: TrunkLink) -> SIPHandle? {
+        if let handle = link.handles[registrar] { return handle }
+        guard let user = link.trunk.username else { return nil }
+        let host = registrar.hasPrefix("sip:") ? String(registrar.dropFirst(4)) : registrar
+        guard let handle = sip.makeHandle(to: "<sip:\(user)@\(host)>", from: "<sip:\(user)@\(host)>") else { return nil }
+        link.handles[registrar] = handle
+        trunkByHandle[handle] = link
+        return handle
+    }
+
+    /// REGISTER responses on a trunk's handles: challenges are answered here, final answers go to the machine.
     func handleTrunkEvent(_ event: SIPEvent, link: TrunkLink) {
-        guard event.kind == .registerResponse || event.kind == .unregisterResponse else { return }
+        guard event.kind == .registerResponse || event.kind == .unregisterResponse, let handle = event.handle else { return }
         let status = event.status
-        if (status == 401 || status == 407), link.authAttempts == 0, let handle = link.registration,
-           let password = link.trunk.password {
+        if (status == 401 || status == 407), link.authAttempts == 0, let password = link.trunk.password {
             link.authAttempts += 1
             let header = event.message?.header(status == 401 ? "WWW-Authenticate" : "Proxy-Authenticate")
             let realm = link.trunk.realm ?? header.flatMap { DigestChallenge($0)?.realm } ?? ""
             sip.authenticate(handle, realm: realm, user: link.trunk.authUsername ?? link.trunk.username ?? "", password: password)
             return
         }
-        guard status >= 200 else { return }
-        if event.kind == .unregisterResponse {
-            link.registered = false
-            logger.info("trunk unregistered", metadata: ["trunk": "\(link.trunk.name)", "status": "\(status)"])
-            return
-        }
-        if status < 300 {
-            link.registered = true
-            link.failures = 0
-            logger.info("trunk registered", metadata: ["trunk": "\(link.trunk.name)", "status": "\(status)"])
-        } else {
-            link.registered = false
-            link.failures += 1
-            // Back off 5 s, 10 s, 20 s ... up to 5 minutes, then try again.
-            let delay = min(300, 5 << min(link.failures - 1, 6))
-            logger.warning("trunk registration failed", metadata: [
-                "trunk": "\(link.trunk.name)", "status": "\(status)", "retry-s": "\(delay)",
-            ])
-            if let timer = link.retryTimer { sip.cancelTimer(timer) }
-            link.retryTimer = sip.schedule(after: delay * 1000) { [weak self, weak link] in
-                guard let self, let link else { return }
-                link.retryTimer = nil
-                self.register(link)
-            }
-        }
+        guard status >= 200, let pending = link.pending, pending.handle == handle else { return }
+        link.pending = nil
+        let message = event.message
+        let response = RegisterResponse(
+            requestID: pending.id, status: status, phrase: event.phrase,
+            expires: message.flatMap(grantedExpires), retryAfter: message?.header("Retry-After").flatMap { Int($0.prefix { $0.isNumber }) },
+            minExpires: message?.header("Min-Expires").flatMap { Int($0) })
+        feed(.response(response), to: link)
     }
 
-    /// Unregisters trunks at shutdown.
-    func stopTrunks() {
-        for link in trunks where link.registered {
-            if let handle = link.registration { sip.unregister(handle) }
+    /// The expires the registrar granted: our Contact's expires parameter, else the Expires header.
+    private func grantedExpires(_ message: SIPMessage) -> Int? {
+        for contact in message.headers(named: "Contact") {
+            if let range = contact.range(of: "expires=") {
+                return Int(contact[range.upperBound...].prefix { $0.isNumber })
+            }
         }
+        return message.header("Expires").flatMap { Int($0) }
     }
 
     /// The trunk a request came from, if any.
@@ -158,6 +204,20 @@ extension Switch {
             call.logger.error("cannot dial out: \(error)")
             sip.respond(call.handle, status: 503)
             call.phase = .ending
+        }
+    }
+}
+
+extension TrunkState {
+    /// One word for the "trunk …" log line.
+    var logWord: String {
+        switch self {
+        case .unregistered: return "unregistered"
+        case .registering: return "registering"
+        case .registered: return "registered"
+        case .failed(let reason, _): return "registration failed (\(reason))"
+        case .unregistering: return "unregistering"
+        case .stopped: return "stopped"
         }
     }
 }

@@ -53,6 +53,24 @@ final class TrunkTests: XCTestCase {
         XCTAssertTrue(server.log.contains("trunk registered"), server.log)
     }
 
+    func testWhenThePrimaryRegistrarIsDownParleyFailsOverToTheSecondary() throws {
+        let deadPort = try FreePorts.sipPort()  // nothing listens here: every REGISTER fails at once
+        let server = try ParleyServer(name: "trunk-failover", extraTop: """
+            trunks:
+              - name: provider
+                registrar: sip:127.0.0.1:\(deadPort)
+                secondary_registrar: sip:127.0.0.1:\(kamailio.sipPort)
+                username: pbx
+                password: pbxsecret
+                expires: 120
+            """)
+        defer { server.stop() }
+        // Two failures on the primary (30 s backoff between them), then the secondary at once.
+        XCTAssertFalse(kamailio.waitForContacts(of: "pbx", timeout: 90).isEmpty, "no failover to the secondary\n\(server.log)")
+        XCTAssertTrue(server.log.contains("trunk registration failed"), server.log)
+        XCTAssertTrue(server.log.contains("registrar=sip:127.0.0.1:\(kamailio.sipPort)") && server.log.contains("trunk registered"), server.log)
+    }
+
     func testAfterTheProviderRestartsParleyRegistersAgain() throws {
         let server = try parley("trunk-restart", expires: 60)
         defer { server.stop() }

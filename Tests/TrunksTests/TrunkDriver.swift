@@ -34,9 +34,9 @@ struct TrunkDriver {
     /// Armed timers and when they are due.
     var timers: [TrunkTimerID: Date] = [:]
     /// Every REGISTER and un-REGISTER sent, in order.
-    var sent: [RegisterRequest] = []
+    var sent: [TrunkRegisterRequest] = []
     /// The request an answer is expected for (the last one sent).
-    var outstanding: RegisterRequest?
+    var outstanding: TrunkRegisterRequest?
     /// Every state published, in order.
     var states: [TrunkState] = []
     /// The actions of the last event.
@@ -124,7 +124,7 @@ struct TrunkDriver {
     }
 
     /// The requests sent by the last event.
-    var lastSent: [RegisterRequest] {
+    var lastSent: [TrunkRegisterRequest] {
         last.compactMap {
             switch $0 {
             case .sendRegister(let request), .sendUnregister(let request): return request

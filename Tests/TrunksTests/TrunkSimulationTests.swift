@@ -45,7 +45,7 @@ final class TrunkSimulationTests: XCTestCase {
         }
     }
 
-    private func answer(_ driver: inout TrunkDriver, _ request: RegisterRequest, _ reply: Reply, random: inout SeededRandom) {
+    private func answer(_ driver: inout TrunkDriver, _ request: TrunkRegisterRequest, _ reply: Reply, random: inout SeededRandom) {
         driver.advance(by: Double(random.next() % 3000) / 1000)
         switch reply {
         case .ok: driver.respond(200, "OK", expires: request.expires == 0 ? nil : Int(random.next() % 3600) + 10)

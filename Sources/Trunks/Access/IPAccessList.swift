@@ -6,20 +6,20 @@
 /// nothing. Text that is not an address never matches.
 public struct IPAccessList: Sendable, Equatable, CustomStringConvertible {
     /// The networks, in the order given.
-    public private(set) var networks: [IPNetwork]
+    public private(set) var networks: [TrunkIPNetwork]
 
-    public init(_ networks: [IPNetwork] = []) {
+    public init(_ networks: [TrunkIPNetwork] = []) {
         self.networks = networks
     }
 
-    /// Parses each entry with ``IPNetwork/init(parsing:)`` (surrounding spaces ignored); the
+    /// Parses each entry with ``TrunkIPNetwork/init(parsing:)`` (surrounding spaces ignored); the
     /// error names the first bad entry and its position.
     public init(parsing entries: [String]) throws(IPAccessListError) {
-        var networks: [IPNetwork] = []
+        var networks: [TrunkIPNetwork] = []
         networks.reserveCapacity(entries.count)
         for (index, entry) in entries.enumerated() {
             do {
-                networks.append(try IPNetwork(parsing: entry.trimmingSpaces()))
+                networks.append(try TrunkIPNetwork(parsing: entry.trimmingSpaces()))
             } catch {
                 throw IPAccessListError(index: index, entry: entry, error: error)
             }
@@ -30,7 +30,7 @@ public struct IPAccessList: Sendable, Equatable, CustomStringConvertible {
     public var isEmpty: Bool { networks.isEmpty }
 
     /// Adds a network at the end.
-    public mutating func append(_ network: IPNetwork) {
+    public mutating func append(_ network: TrunkIPNetwork) {
         networks.append(network)
     }
 
@@ -47,8 +47,8 @@ public struct IPAccessList: Sendable, Equatable, CustomStringConvertible {
 
     /// The most specific entry (longest prefix) containing `address`: which of several trunks'
     /// lists a source belongs to best. The first such entry on a tie.
-    public func bestMatch(for address: IPAddress) -> IPNetwork? {
-        var best: IPNetwork?
+    public func bestMatch(for address: IPAddress) -> TrunkIPNetwork? {
+        var best: TrunkIPNetwork?
         for network in networks where network.contains(address) {
             if best.map({ network.prefixLength > $0.prefixLength }) ?? true { best = network }
         }

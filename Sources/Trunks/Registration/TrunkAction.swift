@@ -27,7 +27,7 @@ public struct TrunkTimerID: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// A REGISTER to send: to `registrar`, asking for `expires` seconds (0 removes the binding).
-public struct RegisterRequest: Sendable, Equatable {
+public struct TrunkRegisterRequest: Sendable, Equatable {
     public var id: RegisterRequestID
     /// The registrar's SIP URI, e.g. `sip:sip.example.net` (the Request-URI).
     public var registrar: String
@@ -44,9 +44,9 @@ public struct RegisterRequest: Sendable, Equatable {
 /// What the I/O shell must do after a ``TrunkRegistration/handle(_:now:)``, in order.
 public enum TrunkAction: Sendable, Equatable {
     /// Send a REGISTER (and report its outcome with the request's id).
-    case sendRegister(RegisterRequest)
+    case sendRegister(TrunkRegisterRequest)
     /// Send a REGISTER with Expires: 0 for our contact (RFC 3261 §10.2.2).
-    case sendUnregister(RegisterRequest)
+    case sendUnregister(TrunkRegisterRequest)
     /// Arm a one-shot timer; report it with ``TrunkEvent/timerFired(_:)``.
     case startTimer(TrunkTimerID, after: Duration)
     /// Disarm a timer started earlier.

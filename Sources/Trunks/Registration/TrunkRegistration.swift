@@ -23,7 +23,7 @@ public struct TrunkRegistration: Sendable {
     }
 
     struct InFlight: Sendable {
-        var request: RegisterRequest
+        var request: TrunkRegisterRequest
         var purpose: Purpose
     }
 
@@ -126,7 +126,7 @@ public struct TrunkRegistration: Sendable {
             finishStop(now: now)
             return
         }
-        let request = RegisterRequest(id: nextRequestID(), registrar: target, expires: 0)
+        let request = TrunkRegisterRequest(id: nextRequestID(), registrar: target, expires: 0)
         inFlight = InFlight(request: request, purpose: .unregister)
         nextAttempt = nil
         output.append(.sendUnregister(request))
@@ -195,7 +195,7 @@ public struct TrunkRegistration: Sendable {
     mutating func send(_ purpose: Purpose, to registrar: String, now: Date) {
         cancel(.retry)
         cancel(.refresh)
-        let request = RegisterRequest(id: nextRequestID(), registrar: registrar, expires: expiresToRequest)
+        let request = TrunkRegisterRequest(id: nextRequestID(), registrar: registrar, expires: expiresToRequest)
         inFlight = InFlight(request: request, purpose: purpose)
         nextAttempt = nil
         output.append(.sendRegister(request))

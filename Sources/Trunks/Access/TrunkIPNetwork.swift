@@ -4,7 +4,7 @@
 /// reading in trunk and firewall configuration). IPv4-mapped IPv6 networks (`::ffff:0:0/96` and
 /// longer) are stored as the IPv4 network they stand for, and ``contains(_:)`` un-maps the
 /// address it tests, so both spellings of an IPv4 peer match.
-public struct IPNetwork: Hashable, Sendable, CustomStringConvertible {
+public struct TrunkIPNetwork: Hashable, Sendable, CustomStringConvertible {
     /// The first address of the network.
     public let address: IPAddress
     /// The number of leading bits that must match (0...32 or 0...128).
