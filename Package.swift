@@ -102,6 +102,9 @@ let package = Package(
         .testTarget(name: "SIPTests", dependencies: ["SIP", "ParleyTesting"]),
         .testTarget(name: "RegistrarTests", dependencies: ["Registrar"]),
         .testTarget(name: "TrunksTests", dependencies: ["Trunks"]),
+        .testTarget(name: "SwitchTests", dependencies: [
+            "Switch", "ParleyConfig", "ParleyTesting", "Trunks", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "RTP", "SDP"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "WorkflowCrashHarness"], exclude: ["Fixtures"]),
         .testTarget(name: "ParleyTestingTests", dependencies: ["ParleyTesting"]),

@@ -1,7 +1,7 @@
 import Foundation
 
 extension ParleyConfiguration {
-    static let actions = ["echo", "playback", "user", "trunk"]
+    static let actions = ["echo", "playback", "user", "trunk", "reject"]
 
     /// Keys that belong to some actions only, with the actions they belong to.
     private static let actionKeys: [(key: String, actions: Set<String>)] = [
@@ -9,6 +9,7 @@ extension ParleyConfiguration {
         ("early_media_ms", ["echo", "playback"]),
         ("target", ["user"]), ("ring_timeout_s", ["user"]),
         ("trunk", ["trunk"]), ("strip", ["trunk"]), ("prepend", ["trunk"]),
+        ("code", ["reject"]),
     ]
 
     /// Reads `dialplan:`; users and trunks must already be read, since entries refer to them.
@@ -26,8 +27,8 @@ extension ParleyConfiguration {
             for (key, owners) in actionKeys where !owners.contains(action) {
                 if let misplaced = m[key] { throw misplaced.error("'\(key)' applies only to \(owners.sorted().joined(separator: " and "))") }
             }
-            if action != "trunk", !(match.isExact) {
-                throw matchNode.error("'prefix' and 'pattern' apply only to action trunk; \(action) needs an exact 'extension'")
+            if action != "trunk", action != "reject", !(match.isExact) {
+                throw matchNode.error("'prefix' and 'pattern' apply only to actions trunk and reject; \(action) needs an exact 'extension'")
             }
             var rule = DialplanRule(match: match, target: .echo, line: item.line)
             rule.earlyMediaMilliseconds = try m["early_media_ms"]?.int(in: 0...60_000) ?? 0
@@ -35,6 +36,7 @@ extension ParleyConfiguration {
             case "playback": rule.target = try readPlayback(m, item: item, config: config, checkFiles: checkFiles)
             case "user": rule.target = try readUserTarget(m, matchNode: matchNode, match: match, config: config)
             case "trunk": rule.target = try readTrunkTarget(m, item: item, config: config)
+            case "reject": rule.target = .reject(code: try m["code"]?.int(in: 400...699) ?? 403)
             default: rule.target = .echo
             }
             if case .exact(let number) = match {
@@ -58,7 +60,7 @@ extension ParleyConfiguration {
             case .playback(let sound, let loop, let hangupAtEnd):
                 return Extension(number: number, action: .playback(sound: sound, loop: loop, hangupAtEnd: hangupAtEnd),
                                  earlyMediaMilliseconds: rule.earlyMediaMilliseconds, line: rule.line)
-            case .user, .trunk:
+            case .user, .trunk, .reject:
                 return nil
             }
         }

@@ -9,6 +9,8 @@ extension ParleyConfiguration {
         case user(extension: String, ringTimeoutSeconds: Int)
         /// Send the call out on the named trunk to `number`.
         case trunk(name: String, number: String)
+        /// Refuse the call with this final status (RFC 3261 §21: 4xx-6xx).
+        case reject(code: Int)
     }
 
     /// One `dialplan:` entry: what it matches and where it sends the call.
@@ -28,6 +30,7 @@ extension ParleyConfiguration {
             case user(extension: String, ringTimeoutSeconds: Int)
             /// Remove `strip` leading characters, put `prepend` in front, send out on trunk `name`.
             case trunk(name: String, strip: Int, prepend: String)
+            case reject(code: Int)
         }
 
         public var match: Match
@@ -65,6 +68,8 @@ extension ParleyConfiguration {
                 guard strip <= dialled.count else { return nil }
                 let number = prepend + dialled.dropFirst(strip)
                 return number.isEmpty ? nil : .trunk(name: name, number: number)
+            case .reject(let code):
+                return .reject(code: code)
             }
         }
     }

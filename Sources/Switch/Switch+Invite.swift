@@ -49,10 +49,19 @@ extension Switch {
                 ringTimeout = timeout
             case .trunk(let name, let out):
                 target = .trunk(name: name, number: out)
+            case .reject(let code):
+                log.info("call rejected by the dialplan", metadata: ["to": "\(destination)", "status": "\(code)"])
+                sip.respond(handle, status: code)
+                return
             case nil:
                 sip.respond(handle, status: 404)
                 return
             }
+        } else if case .reject(let code) = configuration.route(for: number) {
+            // A reject rule answers everyone alike, before authentication.
+            log.info("call rejected by the dialplan", metadata: ["to": "\(number)", "status": "\(code)"])
+            sip.respond(handle, status: code)
+            return
         } else if let ext = configuration.extensionFor(number), isService(configuration.route(for: number)) {
             target = .service(ext)
         } else if let pbx, let source = message.source {

@@ -100,6 +100,7 @@ extension Switch {
         case .stateChanged(let state):
             link.state = state
             let status = link.machine?.status
+            if let status { trunkStatuses.withLock { $0[link.trunk.name] = status } }
             logger.info("trunk \(state.logWord)", metadata: [
                 "trunk": "\(link.trunk.name)", "registrar": "\(status?.registrar ?? "-")",
                 "status": "\(status?.lastStatusCode.map(String.init) ?? "-")",

@@ -3,6 +3,7 @@ import Logging
 import Media
 import RTP
 import Registrar
+import Trunks
 import ParleyConfig
 import SIP
 import Synchronization
@@ -30,6 +31,9 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
     let trunks: [TrunkLink]
     var trunkByHandle: [SIPHandle: TrunkLink] = [:]
     var shuttingDown = false
+
+    /// The latest status of every registering trunk, readable from any thread.
+    let trunkStatuses = Mutex<[String: TrunkStatus]>([:])
 
     private let liveCalls = Atomic<Int>(0)
     private let totalCalls = Atomic<Int>(0)
@@ -85,11 +89,18 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
             media.stop()
             throw error
         }
-        sip.perform { [self] in startTrunks() }
+        sip.perform { [self] in
+            startTrunks()
+            schedulePurge()
+        }
     }
 
     /// Calls in progress.
     public var activeCalls: Int { liveCalls.load(ordering: .relaxed) }
+    /// Each registering trunk's registration status (state, registrar in use, last answer, next
+    /// attempt), by trunk name. Safe from any thread.
+    public var trunkStatus: [String: TrunkStatus] { trunkStatuses.withLock { $0 } }
+
     /// Calls accepted since start.
     public var callsHandled: Int { totalCalls.load(ordering: .relaxed) }
 
@@ -143,6 +154,17 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
             // Out-of-dialog requests nua answered itself (OPTIONS, MESSAGE, ...): free their handles.
             logger.debug("out-of-dialog request", metadata: ["event": "\(event.name)", "status": "\(event.status)"])
             sip.destroy(handle)
+        }
+    }
+
+    /// Removes expired registrations from the location service (and its database) every minute.
+    func schedulePurge() {
+        guard let pbx else { return }
+        _ = sip.schedule(after: 60_000) { [weak self] in
+            guard let self, !self.shuttingDown else { return }
+            let gone = pbx.location.purgeExpired(now: Date())
+            if !gone.isEmpty { self.logger.info("expired registrations removed", metadata: ["count": "\(gone.count)"]) }
+            self.schedulePurge()
         }
     }
 

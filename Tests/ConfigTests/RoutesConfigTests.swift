@@ -126,8 +126,8 @@ final class RoutesConfigTests: XCTestCase {
         assertDialplanError("  - pattern: \"1)|(2\"\n    action: trunk\n    trunk: provider\n", line: 16, containing: "not a valid regular expression")
         assertDialplanError("  - extension: \"112\"\n    prefix: \"1\"\n    action: trunk\n    trunk: provider\n", line: 17, containing: "not several")
         assertDialplanError("  - extension: \"112\"\n    action: trunk\n    trunk: provider\n    strip: 3\n", line: 19, containing: "strip removes every digit")
-        assertDialplanError("  - prefix: \"5\"\n    action: echo\n", line: 16, containing: "apply only to action trunk")
-        assertDialplanError("  - pattern: \"5.*\"\n    action: user\n    target: \"1001\"\n", line: 16, containing: "apply only to action trunk")
+        assertDialplanError("  - prefix: \"5\"\n    action: echo\n", line: 16, containing: "apply only to actions trunk and reject")
+        assertDialplanError("  - pattern: \"5.*\"\n    action: user\n    target: \"1001\"\n", line: 16, containing: "apply only to actions trunk and reject")
         assertDialplanError("  - extension: \"100\"\n    action: user\n", line: 16, containing: "no user has extension 100")
         assertDialplanError("  - extension: \"100\"\n    action: user\n    target: \"1003\"\n", line: 18, containing: "no user has extension 1003")
         assertDialplanError("  - extension: \"100\"\n    action: user\n    target: \"1001\"\n    ring_timeout_s: 0\n", line: 19, containing: "out of range 1...600")
@@ -221,5 +221,38 @@ final class RoutesConfigTests: XCTestCase {
     private func assertDialplanError(_ dialplan: String, line: Int, containing fragment: String,
                                      file: StaticString = #filePath, lineNumber: UInt = #line) {
         assertConfigError(preamble + "dialplan:\n" + dialplan, line: line, containing: fragment, file: file, lineNumber: lineNumber)
+    }
+}
+
+final class RejectRouteTests: XCTestCase {
+    private func parse(_ text: String) throws -> ParleyConfiguration {
+        try ParleyConfiguration.parse(text, file: "reject.yaml", baseDirectory: URL(fileURLWithPath: "/tmp"), checkFiles: false)
+    }
+
+    func testRejectRulesMatchExactPrefixAndPatternWithTheirCode() throws {
+        let config = try parse("""
+            dialplan:
+              - prefix: "900"
+                action: reject
+              - extension: "666"
+                action: reject
+                code: 486
+              - pattern: "^1[0-9]{3}99$"
+                action: reject
+                code: 603
+            """)
+        XCTAssertEqual(config.route(for: "9001234"), .reject(code: 403))
+        XCTAssertEqual(config.route(for: "666"), .reject(code: 486))
+        XCTAssertEqual(config.route(for: "123499"), .reject(code: 603))
+        XCTAssertNil(config.route(for: "8001234"))
+    }
+
+    func testRejectCodesMustBeFinalErrorStatuses() {
+        XCTAssertThrowsError(try parse("dialplan:\n  - extension: \"1\"\n    action: reject\n    code: 200\n")) {
+            XCTAssertEqual(($0 as? ConfigError)?.line, 4, "\($0)")
+        }
+        XCTAssertThrowsError(try parse("dialplan:\n  - extension: \"1\"\n    action: echo\n    code: 403\n")) {
+            XCTAssertTrue("\($0)".contains("'code' applies only to reject"), "\($0)")
+        }
     }
 }

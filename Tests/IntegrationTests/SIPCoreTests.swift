@@ -49,6 +49,24 @@ final class SIPCoreTests: XCTestCase {
         p.ackFailure()
     }
 
+    func testDialplanRejectRulesAnswerWithTheirCode() throws {
+        let server2 = try ParleyServer(name: "reject", extraDialplan: """
+              - prefix: "900"
+                action: reject
+              - extension: "666"
+                action: reject
+                code: 486
+            """)
+        defer { server2.stop() }
+        for (number, status) in [("9005551234", 403), ("666", 486)] {
+            let p = try SIPProbe(serverPort: server2.sipPort)
+            p.target = number
+            p.send("INVITE", body: SIPProbe.offer(rtpPort: 40020))
+            XCTAssertEqual(p.finalResponse(to: "INVITE")?.status, status, "\(number)\n\(server2.log)")
+            p.ackFailure()
+        }
+    }
+
     func testMalformedSDPGets488() throws {
         let p = try probe("9196")
         p.send("INVITE", body: "v=0\r\no=broken\r\nm=audio notaport RTP/AVP 0\r\n")
