@@ -71,6 +71,23 @@ final class PBXTests: XCTestCase {
         XCTAssertTrue(server.log.contains("[Switch] call connected"), server.log)
     }
 
+    func testTheCalleeHangingUpEndsTheCallersLeg() throws {
+        let server = try ParleyServer(name: "pbx-callee-bye", extraTop: Self.users)
+        defer { server.stop() }
+        let alice = try phone("1001", password: "alice-secret-1001", server: server, tone: 440, seconds: 30)
+        defer { alice.stop() }
+        // Bob's 3 s tone ends his side of the call: baresip sends BYE.
+        let bob = try phone("1002", password: "bob-secret-1002", server: server, tone: 1000, seconds: 3)
+        defer { bob.stop() }
+        XCTAssertTrue(waitForRegistration("1001", on: server), alice.output() + server.log)
+        XCTAssertTrue(waitForRegistration("1002", on: server), bob.output() + server.log)
+        try alice.dial("sip:1002@127.0.0.1:\(server.sipPort)")
+        XCTAssertTrue(alice.waitForEvent("CALL_ESTABLISHED", timeout: 20), alice.output() + server.log)
+        XCTAssertTrue(bob.waitForEvent("CALL_CLOSED", timeout: 20), bob.output())
+        XCTAssertTrue(alice.waitForEvent("CALL_CLOSED", timeout: 10), "Alice's leg was not hung up\n" + server.log)
+        XCTAssertTrue(server.log.contains("reason=callee hung up"), server.log)
+    }
+
     func testDefaultChallengeOffersMD5ThenSHA256() throws {
         let server = try ParleyServer(name: "pbx-sha", extraTop: "users:\n  - extension: \"1001\"\n    password: x-secret\n")
         defer { server.stop() }
