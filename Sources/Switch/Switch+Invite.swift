@@ -159,8 +159,15 @@ extension Switch {
                 self.answer(call)
             }
         } else {
+            // Ring for one media tick before answering: a 180 and a 200 sent back to back can be
+            // reordered by proxies with several worker processes (Kamailio), and some UACs choke on
+            // a 180 after the 200.
             sip.respond(handle, status: 180)
-            answer(call)
+            call.answerTimer = sip.schedule(after: 20) { [weak self, weak call] in
+                guard let self, let call else { return }
+                call.answerTimer = nil
+                self.answer(call)
+            }
         }
     }
 
