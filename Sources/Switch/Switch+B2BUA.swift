@@ -25,7 +25,7 @@ extension Switch {
         for binding in contacts {
             do {
                 let stream = try media.openStream(logger: call.logger, pinnedWith: call.stream) { [weak self] e in self?.mediaEvent(e) }
-                let (offer, pending) = AudioNegotiation.offer(local: localAudio(for: stream))
+                let (offer, pending) = AudioNegotiation.offer(local: localAudio(for: stream, endpoint: EndpointMedia(configuration.user(callee))))
                 guard let handle = sip.makeHandle(to: "<sip:\(callee)@\(pbx.realm)>", from: "\"\(name)\" <sip:\(callerID)@\(pbx.realm)>",
                                                   proxy: natProxy(for: binding)) else {
                     stream.close()

@@ -26,6 +26,7 @@ extension Switch {
         var number = message.requestUser ?? ""
         let target: CallTarget
         var caller: DirectoryUser?
+        var endpoint = EndpointMedia()
         var ringTimeout = ParleyConfiguration.defaultRingTimeoutSeconds
         if let link = trunk(for: message.source) {
             // From a trunk: trusted by its address; the DID picks the extension (`inbound:`).
@@ -35,6 +36,7 @@ extension Switch {
                 return
             }
             log.info("trunk call", metadata: ["trunk": "\(link.trunk.name)", "did": "\(did)", "to": "\(destination)"])
+            endpoint = EndpointMedia(link.trunk)
             number = destination
             caller = message.fromUser.map { DirectoryUser(username: $0, secret: .password(""), callerIDName: message.fromDisplay?.replacingOccurrences(of: "\"", with: "")) }
             switch configuration.route(for: destination) {
@@ -76,6 +78,7 @@ extension Switch {
                 return
             case .success(let user):
                 caller = user
+                endpoint = EndpointMedia(configuration.user(user.username))
             }
             switch configuration.route(for: number) {
             case .user(let ext, let timeout) where pbx.directory.user(ext) != nil:
@@ -109,7 +112,7 @@ extension Switch {
             sip.respond(handle, status: 503, headers: ["Retry-After: 2"])
             return
         }
-        let local = localAudio(for: stream)
+        let local = localAudio(for: stream, endpoint: endpoint)
         let call = Call(handle: handle, callID: message.callID ?? "", from: message.from ?? "", target: target,
                         stream: stream, local: local, logger: log)
         var sdp: String
@@ -208,12 +211,34 @@ extension Switch {
     }
 
     /// Our side of a new stream, from the configuration.
-    func localAudio(for stream: MediaStream) -> LocalAudio {
+    /// Our side of a new stream: the endpoint's own codec and SRTP preferences (a user's or a
+    /// trunk's) when it has them, else `rtp.codecs` and `rtp.srtp`.
+    func localAudio(for stream: MediaStream, endpoint: EndpointMedia = EndpointMedia()) -> LocalAudio {
         let rtp = configuration.rtp
-        let codecs = rtp.codecs.compactMap { CodecDescription.Encoding(name: $0) }
+        let codecs = (endpoint.codecs ?? rtp.codecs).compactMap { CodecDescription.Encoding(name: $0) }
+        let srtp = endpoint.srtp?.rawValue ?? rtp.srtp
         return LocalAudio(address: stream.localAddress, port: stream.localPort, codecs: codecs, ptime: rtp.ptime,
                           sessionID: String(UInt32.random(in: 1...UInt32.max)), sessionVersion: 1,
-                          srtp: SRTP.SRTPPolicy(rawValue: rtp.srtp) ?? .optional)
+                          srtp: SRTP.SRTPPolicy(rawValue: srtp) ?? .optional)
+    }
+
+    /// The media preferences of the endpoint on one leg.
+    struct EndpointMedia {
+        var codecs: [String]?
+        var srtp: ParleyConfiguration.SRTPPolicy?
+
+        init(codecs: [String]? = nil, srtp: ParleyConfiguration.SRTPPolicy? = nil) {
+            self.codecs = codecs
+            self.srtp = srtp
+        }
+
+        init(_ user: ParleyConfiguration.User?) {
+            self.init(codecs: user?.codecs, srtp: user?.srtp)
+        }
+
+        init(_ trunk: ParleyConfiguration.Trunk) {
+            self.init(codecs: trunk.codecs, srtp: trunk.srtp)
+        }
     }
 
     /// Refuses a request whose body we cannot use: 415 with Accept for a non-SDP body, 488 for bad SDP.

@@ -186,7 +186,7 @@ extension Switch {
         let name = (caller?.callerIDName ?? callerID).replacingOccurrences(of: "\"", with: "")
         do {
             let stream = try media.openStream(logger: call.logger, pinnedWith: call.stream) { [weak self] e in self?.mediaEvent(e) }
-            let (offer, pending) = AudioNegotiation.offer(local: localAudio(for: stream))
+            let (offer, pending) = AudioNegotiation.offer(local: localAudio(for: stream, endpoint: EndpointMedia(link.trunk)))
             guard let handle = sip.makeHandle(to: "<sip:\(number)@\(host)>", from: "\"\(name)\" <sip:\(account)@\(host)>") else {
                 stream.close()
                 sip.respond(call.handle, status: 503)

@@ -88,6 +88,29 @@ final class PBXTests: XCTestCase {
         XCTAssertTrue(server.log.contains("reason=callee hung up"), server.log)
     }
 
+    func testAUsersOwnCodecPreferenceShapesTheirLeg() throws {
+        let users = Self.users.replacingOccurrences(of: "caller_id_name: Bob", with: "caller_id_name: Bob\n    codecs: [PCMA]")
+        let server = try ParleyServer(name: "pbx-codecs", extraTop: users)
+        defer { server.stop() }
+        let alice = try phone("1001", password: "alice-secret-1001", server: server, tone: 440)
+        defer { alice.stop() }
+        let bob = try phone("1002", password: "bob-secret-1002", server: server, tone: 1000, seconds: 30)
+        defer { bob.stop() }
+        XCTAssertTrue(waitForRegistration("1001", on: server), alice.output() + server.log)
+        XCTAssertTrue(waitForRegistration("1002", on: server), bob.output() + server.log)
+        try alice.dial("sip:1002@127.0.0.1:\(server.sipPort)")
+        XCTAssertTrue(alice.waitForEvent("CALL_ESTABLISHED", timeout: 20), alice.output() + server.log)
+        XCTAssertTrue(alice.waitForEvent("CALL_CLOSED", timeout: 30), alice.output())
+        // Parley offered Bob only PCMA; Alice's leg kept PCMU; the bridge transcoded between them.
+        XCTAssertTrue(server.log.contains("codec=PCMA") && server.log.contains("[Switch] call connected"), server.log)
+        let connected = server.log.split(separator: "\n").first { $0.contains("[Switch] call connected") } ?? ""
+        XCTAssertTrue(connected.contains("codec=PCMA"), String(connected))
+        alice.stop()
+        bob.stop()
+        let (toBob, rateB) = try heard(bob)
+        XCTAssertEqual(AudioAnalysis.dominantFrequency(toBob, sampleRate: rateB), 440, accuracy: 10, "Bob should hear Alice through the transcoder")
+    }
+
     func testDefaultChallengeOffersMD5ThenSHA256() throws {
         let server = try ParleyServer(name: "pbx-sha", extraTop: "users:\n  - extension: \"1001\"\n    password: x-secret\n")
         defer { server.stop() }
