@@ -39,6 +39,20 @@ final class PBXTests: XCTestCase {
         return false
     }
 
+    /// Alice (1001, 440 Hz) and Bob (1002, 1000 Hz) register, then Alice calls Bob and the call is
+    /// established. Each phone's call ends when its tone does. Both are stopped at teardown.
+    private func aliceCallsBob(on server: ParleyServer, aliceSeconds: Double, bobSeconds: Double) throws -> (Baresip, Baresip) {
+        let alice = try phone("1001", password: "alice-secret-1001", server: server, tone: 440, seconds: aliceSeconds)
+        addTeardownBlock { alice.stop() }
+        let bob = try phone("1002", password: "bob-secret-1002", server: server, tone: 1000, seconds: bobSeconds)
+        addTeardownBlock { bob.stop() }
+        XCTAssertTrue(waitForRegistration("1001", on: server), alice.output() + server.log)
+        XCTAssertTrue(waitForRegistration("1002", on: server), bob.output() + server.log)
+        try alice.dial("sip:1002@127.0.0.1:\(server.sipPort)")
+        XCTAssertTrue(alice.waitForEvent("CALL_ESTABLISHED", timeout: 20), alice.output() + server.log)
+        return (alice, bob)
+    }
+
     private func heard(_ phone: Baresip) throws -> (samples: [Int16], rate: Int) {
         let url = try XCTUnwrap(phone.receivedRecording, "no recording in \(phone.recordingDirectory.path)")
         let wav = try WAVFile(contentsOf: url)
@@ -48,15 +62,8 @@ final class PBXTests: XCTestCase {
 
     func testTwoRegisteredPhonesCallEachOtherAndHearEachOther() throws {
         let server = try ParleyServer(name: "pbx-call", extraTop: Self.users)
-        defer { server.stop() }
-        let alice = try phone("1001", password: "alice-secret-1001", server: server, tone: 440)
-        defer { alice.stop() }
-        let bob = try phone("1002", password: "bob-secret-1002", server: server, tone: 1000, seconds: 30)
-        defer { bob.stop() }
-        XCTAssertTrue(waitForRegistration("1001", on: server), alice.output() + server.log)
-        XCTAssertTrue(waitForRegistration("1002", on: server), bob.output() + server.log)
-        try alice.dial("sip:1002@127.0.0.1:\(server.sipPort)")
-        XCTAssertTrue(alice.waitForEvent("CALL_ESTABLISHED", timeout: 20), alice.output() + server.log)
+        addTeardownBlock { server.stop() }  // after the phones (teardown runs last-added first)
+        let (alice, bob) = try aliceCallsBob(on: server, aliceSeconds: 6, bobSeconds: 30)
         XCTAssertTrue(bob.waitForEvent("CALL_ESTABLISHED", timeout: 20), bob.output())
         // Alice's 6 s tone ends her call; the hang-up must reach Bob through Parley.
         XCTAssertTrue(alice.waitForEvent("CALL_CLOSED", timeout: 30), alice.output())
@@ -73,16 +80,9 @@ final class PBXTests: XCTestCase {
 
     func testTheCalleeHangingUpEndsTheCallersLeg() throws {
         let server = try ParleyServer(name: "pbx-callee-bye", extraTop: Self.users)
-        defer { server.stop() }
-        let alice = try phone("1001", password: "alice-secret-1001", server: server, tone: 440, seconds: 30)
-        defer { alice.stop() }
+        addTeardownBlock { server.stop() }  // after the phones (teardown runs last-added first)
         // Bob's 3 s tone ends his side of the call: baresip sends BYE.
-        let bob = try phone("1002", password: "bob-secret-1002", server: server, tone: 1000, seconds: 3)
-        defer { bob.stop() }
-        XCTAssertTrue(waitForRegistration("1001", on: server), alice.output() + server.log)
-        XCTAssertTrue(waitForRegistration("1002", on: server), bob.output() + server.log)
-        try alice.dial("sip:1002@127.0.0.1:\(server.sipPort)")
-        XCTAssertTrue(alice.waitForEvent("CALL_ESTABLISHED", timeout: 20), alice.output() + server.log)
+        let (alice, bob) = try aliceCallsBob(on: server, aliceSeconds: 30, bobSeconds: 3)
         XCTAssertTrue(bob.waitForEvent("CALL_CLOSED", timeout: 20), bob.output())
         XCTAssertTrue(alice.waitForEvent("CALL_CLOSED", timeout: 10), "Alice's leg was not hung up\n" + server.log)
         XCTAssertTrue(server.log.contains("reason=callee hung up"), server.log)
@@ -91,15 +91,8 @@ final class PBXTests: XCTestCase {
     func testAUsersOwnCodecPreferenceShapesTheirLeg() throws {
         let users = Self.users.replacingOccurrences(of: "caller_id_name: Bob", with: "caller_id_name: Bob\n    codecs: [PCMA]")
         let server = try ParleyServer(name: "pbx-codecs", extraTop: users)
-        defer { server.stop() }
-        let alice = try phone("1001", password: "alice-secret-1001", server: server, tone: 440)
-        defer { alice.stop() }
-        let bob = try phone("1002", password: "bob-secret-1002", server: server, tone: 1000, seconds: 30)
-        defer { bob.stop() }
-        XCTAssertTrue(waitForRegistration("1001", on: server), alice.output() + server.log)
-        XCTAssertTrue(waitForRegistration("1002", on: server), bob.output() + server.log)
-        try alice.dial("sip:1002@127.0.0.1:\(server.sipPort)")
-        XCTAssertTrue(alice.waitForEvent("CALL_ESTABLISHED", timeout: 20), alice.output() + server.log)
+        addTeardownBlock { server.stop() }  // after the phones (teardown runs last-added first)
+        let (alice, bob) = try aliceCallsBob(on: server, aliceSeconds: 6, bobSeconds: 30)
         XCTAssertTrue(alice.waitForEvent("CALL_CLOSED", timeout: 30), alice.output())
         // Parley offered Bob only PCMA; Alice's leg kept PCMU; the bridge transcoded between them.
         XCTAssertTrue(server.log.contains("codec=PCMA") && server.log.contains("[Switch] call connected"), server.log)
