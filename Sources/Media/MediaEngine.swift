@@ -113,13 +113,24 @@ public final class MediaEngine: Sendable {
     /// Streams currently open on all loops.
     public var activeStreams: Int { loops.reduce(0) { $0 + $1.streamCount.load(ordering: .relaxed) } }
 
+    /// Opens a room mixing at `sampleRate` (8000, 16000 or 48000) on the least busy loop.
+    /// `onEvent` runs on the media thread: keep it short.
+    public func openRoom(sampleRate: Int = 16000, onEvent: @escaping @Sendable (RoomEvent) -> Void = { _ in }) -> Room {
+        let id = nextID.add(1, ordering: .relaxed).oldValue
+        let loop = loops.min { $0.streamCount.load(ordering: .relaxed) < $1.streamCount.load(ordering: .relaxed) } ?? loops[0]
+        let rate = [8000, 16000, 48000].contains(sampleRate) ? sampleRate : 16000
+        let state = RoomState(id: id, sampleRate: rate, onEvent: onEvent)
+        loop.post { $0.addRoom(state) }
+        return Room(id: id, sampleRate: rate, loop: loop)
+    }
+
     /// Binds a new RTP port and pins a stream to the least busy loop, or to `partner`'s loop so the
     /// two can be bridged without locks.
-    public func openStream(logger: Logger, pinnedWith partner: MediaStream? = nil,
+    public func openStream(logger: Logger, pinnedWith partner: MediaStream? = nil, in room: Room? = nil,
                            onEvent: @escaping @Sendable (MediaEvent) -> Void) throws(MediaError) -> MediaStream {
         let (fd, rtcpFD, port) = try ports.bind()
         let id = nextID.add(1, ordering: .relaxed).oldValue
-        let loop = partner?.loop
+        let loop = room?.loop ?? partner?.loop
             ?? loops.min { $0.streamCount.load(ordering: .relaxed) < $1.streamCount.load(ordering: .relaxed) } ?? loops[0]
         let state = StreamState(id: id, fd: fd, rtcpFD: rtcpFD, localPort: port, jitterDepth: configuration.jitterBufferFrames,
                                 mediaTimeoutSeconds: configuration.mediaTimeoutSeconds, logger: logger, onEvent: onEvent)
@@ -132,12 +143,13 @@ public final class MediaEngine: Sendable {
     }
 }
 
-/// The switch's handle on one RTP stream. Thread-safe: every call is forwarded to the stream's loop.
+/// The switch's handle on one RTP stream. Thread-safe: every call is forwarded to the stream's
+/// loop (following the stream when it moves to a room on another loop).
 public final class MediaStream: Sendable {
     public let id: UInt64
     public let localAddress: String
     public let localPort: Int
-    let loop: MediaLoop
+    private let current: Mutex<MediaLoop>
     private let ports: PortAllocator
     private let logger: Logger
     private let closed = Atomic<Bool>(false)
@@ -146,25 +158,57 @@ public final class MediaStream: Sendable {
         self.id = id
         self.localAddress = localAddress
         self.localPort = localPort
-        self.loop = loop
+        current = Mutex(loop)
         self.ports = ports
         self.logger = logger
     }
 
-    /// Applies a negotiated (or renegotiated) audio description.
-    public func configure(_ audio: NegotiatedAudio) {
+    /// The loop the stream lives on (or is moving to).
+    var loop: MediaLoop { current.withLock { $0 } }
+
+    /// Runs `work` on the stream's loop thread with its state.
+    func withState(_ work: @escaping @Sendable (MediaLoop, StreamState) -> Void) {
         let id = id
-        loop.post { $0.stream(id)?.configure(audio) }
+        loop.post { $0.withStream(id, work) }
     }
 
-    /// Chooses what the stream sends. A bridge partner must have been opened ``MediaEngine/openStream(logger:pinnedWith:onEvent:)``
-    /// on this stream's loop; otherwise the bridge stays silent.
-    public func play(_ source: MediaSource) {
+    /// Moves the stream to `target` (keeping its sockets, codecs and SRTP), then runs `then` there.
+    func move(to target: MediaLoop, then: @escaping @Sendable (MediaLoop, StreamState) -> Void) {
         let id = id
-        loop.post { loop in
+        let old: MediaLoop = current.withLock { loop in
+            let old = loop
+            if old !== target {
+                target.expectArrival(id)
+                loop = target
+            }
+            return old
+        }
+        guard old !== target else {
+            target.post { $0.withStream(id, then) }
+            return
+        }
+        old.post { oldLoop in
+            // Commands posted to the old loop before the switch are still run first (FIFO queue).
+            guard let state = oldLoop.detach(id) else { return }
+            target.post { newLoop in
+                newLoop.arrive(state)
+                then(newLoop, state)
+            }
+        }
+    }
+
+    /// Applies a negotiated (or renegotiated) audio description.
+    public func configure(_ audio: NegotiatedAudio) {
+        withState { _, state in state.configure(audio) }
+    }
+
+    /// Chooses what the stream sends while it is in no room. A bridge partner must be on this
+    /// stream's loop; otherwise the bridge stays silent.
+    public func play(_ source: MediaSource) {
+        withState { loop, state in
             var peer: StreamState?
             if case .bridge(let partner) = source { peer = loop.stream(partner.id) }
-            loop.stream(id)?.play(source, peer: peer)
+            state.play(source, peer: peer)
         }
     }
 
@@ -174,7 +218,7 @@ public final class MediaStream: Sendable {
         let id = id
         let port = localPort
         let ports = ports
-        loop.post { loop in
+        withState { loop, _ in
             let removed = loop.remove(id)
             ports.release(port)
             if let removed { report?(removed.stats) }

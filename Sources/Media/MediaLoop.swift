@@ -36,6 +36,11 @@ final class MediaLoop: @unchecked Sendable {
 
     // Loop thread only.
     private var streams: [UInt64: StreamState] = [:]
+    private var rooms: [UInt64: RoomState] = [:]
+    /// Work for streams on their way here from another loop, run when they arrive.
+    private var waiting: [UInt64: [@Sendable (MediaLoop, StreamState) -> Void]] = [:]
+    /// Streams announced (from any thread) as moving to this loop.
+    private let expected = Mutex<Set<UInt64>>([])
     private var tickIndex: UInt64 = 0
     /// Packet counts since the last tick (loop thread only), published each tick.
     var receivedSinceTick: UInt64 = 0
@@ -106,6 +111,8 @@ final class MediaLoop: @unchecked Sendable {
             }
         }
         runCommands()
+        for room in rooms.values { room.close() }
+        rooms.removeAll()
         for stream in streams.values { stream.closeSocket() }
         streams.removeAll()
         _ = pn_close(epfd)
@@ -126,7 +133,9 @@ final class MediaLoop: @unchecked Sendable {
     private func tick() {
         let start = pn_monotonic_ns()
         tickIndex &+= 1
-        for stream in streams.values { stream.tick() }
+        for stream in streams.values { stream.receiveTick() }
+        for room in rooms.values { room.tick() }
+        for stream in streams.values { stream.sendTick() }
         let spent = pn_monotonic_ns() &- start
         cpuNanoseconds.store(pn_thread_cpu_ns(), ordering: .relaxed)
         packetsIn.add(receivedSinceTick, ordering: .relaxed)
@@ -158,9 +167,56 @@ final class MediaLoop: @unchecked Sendable {
         streamCount.subtract(1, ordering: .relaxed)
         _ = pn_epoll_del(epfd, stream.fd)
         if stream.rtcpFD >= 0 { _ = pn_epoll_del(epfd, stream.rtcpFD) }
+        if let room = stream.room { room.remove(id) }
+        stream.relayPeer?.stopRelay()
         stream.closeSocket()
         return stream
     }
 
     func stream(_ id: UInt64) -> StreamState? { streams[id] }
+
+    // MARK: rooms and moving streams between loops
+
+    func addRoom(_ room: RoomState) { rooms[room.id] = room }
+
+    @discardableResult
+    func removeRoom(_ id: UInt64) -> RoomState? {
+        guard let room = rooms.removeValue(forKey: id) else { return nil }
+        room.close()
+        return room
+    }
+
+    func room(_ id: UInt64) -> RoomState? { rooms[id] }
+
+    /// Runs `work` on the stream now, or when it arrives if it is moving here; drops it otherwise
+    /// (the stream was closed).
+    func withStream(_ id: UInt64, _ work: @escaping @Sendable (MediaLoop, StreamState) -> Void) {
+        if let stream = streams[id] {
+            work(self, stream)
+        } else if expected.withLock({ $0.contains(id) }) {
+            waiting[id, default: []].append(work)
+        }
+    }
+
+    /// Announces (any thread) that stream `id` will arrive from another loop.
+    func expectArrival(_ id: UInt64) { _ = expected.withLock { $0.insert(id) } }
+
+    /// Takes a stream off this loop without closing its sockets (it moves to another loop).
+    func detach(_ id: UInt64) -> StreamState? {
+        guard let stream = streams.removeValue(forKey: id) else { return nil }
+        streamCount.subtract(1, ordering: .relaxed)
+        _ = pn_epoll_del(epfd, stream.fd)
+        if stream.rtcpFD >= 0 { _ = pn_epoll_del(epfd, stream.rtcpFD) }
+        if let room = stream.room { room.remove(id) }
+        stream.relayPeer?.stopRelay()
+        stream.stopRelay()
+        return stream
+    }
+
+    /// A stream arriving from another loop: watched from now on, then its waiting work runs.
+    func arrive(_ stream: StreamState) {
+        add(stream)
+        _ = expected.withLock { $0.remove(stream.id) }
+        for work in waiting.removeValue(forKey: stream.id) ?? [] { work(self, stream) }
+    }
 }

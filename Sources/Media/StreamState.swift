@@ -205,9 +205,14 @@ final class StreamState: @unchecked Sendable {
         receiver.lastPacketTick = ticks
         if packet.payloadType == audio.payloadType {
             _ = reporter.didReceive(packet, arrival: arrival)
-            jitter.insert(packet, arrival: arrival, isSilence: false)
+            if let relayPeer {
+                relayPeer.relay(packet, telephoneEvent: false)
+            } else {
+                jitter.insert(packet, arrival: arrival, isSilence: false)
+            }
         } else if packet.payloadType == audio.telephoneEventPayloadType {
             receiver.telephoneEvent(packet, arrival: arrival, emit: onEvent)
+            relayPeer?.relay(packet, telephoneEvent: true)
         } else if packet.payloadType == audio.comfortNoisePayloadType {
             // RFC 3389: the peer is silent; nothing to play, and not a media timeout.
             receiver.comfortNoisePackets += 1
@@ -240,12 +245,17 @@ final class StreamState: @unchecked Sendable {
 
     // MARK: send
 
-    func tick() {
+    /// First half of a tick (every stream, before rooms mix): pop and decode the jitter buffer,
+    /// DTMF, media timeout, RTCP.
+    func receiveTick() {
         guard let audio else { return }
         ticks += 1
-        defer { timestamp &+= UInt32(audio.samplesPerFrame) }
-        decodeNextFrame(now: rtpClock(pn_monotonic_ns(), rate: audio.clockRate))
-        if decodedValid { receiver.inband(decoded, timestamp: timestamp, emit: onEvent) }
+        if relayPeer == nil {
+            decodeNextFrame(now: rtpClock(pn_monotonic_ns(), rate: audio.clockRate))
+            if decodedValid { receiver.inband(decoded, timestamp: timestamp, emit: onEvent) }
+        } else {
+            decodedValid = false
+        }
         receiver.tick(now: ticks, emit: onEvent)
         if mediaTimeoutTicks > 0, audio.expectsIncoming, ticks - receiver.lastPacketTick > mediaTimeoutTicks, !receiver.timeoutReported {
             receiver.timeoutReported = true
@@ -253,6 +263,14 @@ final class StreamState: @unchecked Sendable {
         }
         // RFC 3550 §6.2: a short first interval, then every 5 s.
         if ticks == 50 || ticks % 250 == 0 { sendReport() }
+    }
+
+    /// Second half of a tick (after rooms have sent their mixes): the stream's own source, then the
+    /// RTP clock moves on by one frame.
+    func sendTick() {
+        guard let audio else { return }
+        defer { timestamp &+= UInt32(audio.samplesPerFrame) }
+        guard room == nil else { return }
         guard audio.sends, encoder != nil else {
             markerPending = true
             return
@@ -280,6 +298,90 @@ final class StreamState: @unchecked Sendable {
                 bridgeFrame(from: peer)
             }
         }
+    }
+
+    // MARK: rooms
+
+    /// The room this stream is a member of (its loop's); the room then chooses what it sends.
+    weak var room: RoomState?
+    /// In a relaying two-party room: the partner that receives our audio packets as they are.
+    weak var relayPeer: StreamState?
+    private var relaySourceSSRC: UInt32?
+    private var relayOffset: UInt32 = 0
+
+    /// Whether the stream can send now (negotiated, not on hold towards us, has an encoder).
+    var canSend: Bool { audio?.sends == true && encoder != nil }
+    /// Frame length of our encoder at ``sampleRate``.
+    var frameSize: Int { encoder?.frameSize ?? 0 }
+
+    /// Encodes one frame at our PCM rate and sends it (a room's mix for this member).
+    func sendFrame(_ pcm: UnsafeBufferPointer<Int16>) {
+        guard canSend, let frameSize = encoder?.frameSize, pcm.count >= frameSize else { return }
+        outgoing.payload.removeAll(keepingCapacity: true)
+        do {
+            try encoder?.encode(UnsafeBufferPointer(rebasing: pcm[0..<frameSize]), into: &outgoing.payload)
+        } catch {
+            stats.unencodable += 1
+            return
+        }
+        send()
+    }
+
+    /// Encodes a frame without sending it (a room shares one G.711 encoding between listeners).
+    func encodeOnly(_ pcm: UnsafeBufferPointer<Int16>, into payload: inout [UInt8]) -> Bool {
+        guard let frameSize = encoder?.frameSize, pcm.count >= frameSize else { return false }
+        payload.removeAll(keepingCapacity: true)
+        do {
+            try encoder?.encode(UnsafeBufferPointer(rebasing: pcm[0..<frameSize]), into: &payload)
+        } catch {
+            return false
+        }
+        return true
+    }
+
+    /// Sends an already encoded payload as our next packet.
+    func sendPayload(_ payload: [UInt8]) {
+        guard canSend else { return }
+        outgoing.payload.removeAll(keepingCapacity: true)
+        outgoing.payload.append(contentsOf: payload)
+        send()
+    }
+
+    /// The room stopped sending to us for a tick (nobody to hear): the next packet starts a talkspurt.
+    func markTalkspurt() { markerPending = true }
+
+    /// A packet from the relay partner: re-stamped into our SSRC, sequence and timeline, sent as is.
+    private func relay(_ packet: RTPPacket, telephoneEvent: Bool) {
+        guard let audio, audio.sends else { return }
+        let payloadType: UInt8
+        if telephoneEvent {
+            guard let pt = audio.telephoneEventPayloadType else { return }
+            payloadType = pt
+        } else {
+            payloadType = audio.payloadType
+        }
+        if relaySourceSSRC != packet.ssrc {
+            relaySourceSSRC = packet.ssrc
+            relayOffset = timestamp &- packet.timestamp
+            markerPending = true
+        }
+        outgoing.payload.removeAll(keepingCapacity: true)
+        outgoing.payload.append(contentsOf: packet.payload)
+        outgoing.payloadType = payloadType
+        let saved = timestamp
+        timestamp = packet.timestamp &+ relayOffset
+        if packet.marker { markerPending = true }
+        send()
+        timestamp = saved
+        outgoing.payloadType = audio.payloadType
+    }
+
+    /// Leaves relay mode (a third member, a recording or a player joined): decode again from the
+    /// next packet, with a fresh talkspurt.
+    func stopRelay() {
+        relayPeer = nil
+        relaySourceSSRC = nil
+        markerPending = true
     }
 
     /// Resamples the partner's frame to our rate (G.722 ↔ G.711, Opus ↔ G.711 ...) and sends it.
