@@ -95,6 +95,10 @@ make_hold_music
 speak "Welcome to Parley." "$out/en/welcome"
 speak "Goodbye." "$out/en/goodbye"
 speak "You are in the echo test. Speak, and you will hear yourself." "$out/en/echo"
+speak "Please enter the conference PIN, then press the pound key." "$out/en/conf-pin"
+speak "That PIN is not valid." "$out/en/conf-bad-pin"
+speak "You are muted." "$out/en/conf-muted"
+speak "You are unmuted." "$out/en/conf-unmuted"
 make_tone
 
 # --- README -------------------------------------------------------------------------------------
@@ -117,6 +121,10 @@ EOF
 	for r in 8k 16k; do describe "en/welcome-$r.wav" "\"Welcome to Parley.\" (espeak-ng en-us)"; done
 	for r in 8k 16k; do describe "en/goodbye-$r.wav" "\"Goodbye.\" (espeak-ng en-us)"; done
 	for r in 8k 16k; do describe "en/echo-$r.wav" "\"You are in the echo test. Speak, and you will hear yourself.\" (espeak-ng en-us)"; done
+	for r in 8k 16k; do describe "en/conf-pin-$r.wav" "\"Please enter the conference PIN, then press the pound key.\" (espeak-ng en-us)"; done
+	for r in 8k 16k; do describe "en/conf-bad-pin-$r.wav" "\"That PIN is not valid.\" (espeak-ng en-us)"; done
+	for r in 8k 16k; do describe "en/conf-muted-$r.wav" "\"You are muted.\" (espeak-ng en-us)"; done
+	for r in 8k 16k; do describe "en/conf-unmuted-$r.wav" "\"You are unmuted.\" (espeak-ng en-us)"; done
 	describe "tones/440-8k.wav" "440 Hz sine, -6 dBFS, exactly 2200 cycles"
 	cat <<'EOF'
 

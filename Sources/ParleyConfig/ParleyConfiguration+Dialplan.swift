@@ -1,7 +1,7 @@
 import Foundation
 
 extension ParleyConfiguration {
-    static let actions = ["echo", "playback", "user", "trunk", "reject"]
+    static let actions = ["echo", "playback", "user", "trunk", "reject", "conference"]
 
     /// Keys that belong to some actions only, with the actions they belong to.
     private static let actionKeys: [(key: String, actions: Set<String>)] = [
@@ -10,6 +10,9 @@ extension ParleyConfiguration {
         ("target", ["user"]), ("ring_timeout_s", ["user"]),
         ("trunk", ["trunk"]), ("strip", ["trunk"]), ("prepend", ["trunk"]),
         ("code", ["reject"]),
+        ("room", ["conference"]), ("pin", ["conference"]), ("moderator_pin", ["conference"]),
+        ("max_members", ["conference"]), ("end_with_moderator", ["conference"]), ("record", ["conference"]),
+        ("rate", ["conference"]), ("tones", ["conference"]),
     ]
 
     /// Reads `dialplan:`; users and trunks must already be read, since entries refer to them.
@@ -27,8 +30,8 @@ extension ParleyConfiguration {
             for (key, owners) in actionKeys where !owners.contains(action) {
                 if let misplaced = m[key] { throw misplaced.error("'\(key)' applies only to \(owners.sorted().joined(separator: " and "))") }
             }
-            if action != "trunk", action != "reject", !(match.isExact) {
-                throw matchNode.error("'prefix' and 'pattern' apply only to actions trunk and reject; \(action) needs an exact 'extension'")
+            if action != "trunk", action != "reject", action != "conference", !(match.isExact) {
+                throw matchNode.error("'prefix' and 'pattern' apply only to actions trunk, reject and conference; \(action) needs an exact 'extension'")
             }
             var rule = DialplanRule(match: match, target: .echo, line: item.line)
             rule.earlyMediaMilliseconds = try m["early_media_ms"]?.int(in: 0...60_000) ?? 0
@@ -37,6 +40,7 @@ extension ParleyConfiguration {
             case "user": rule.target = try readUserTarget(m, matchNode: matchNode, match: match, config: config)
             case "trunk": rule.target = try readTrunkTarget(m, item: item, config: config)
             case "reject": rule.target = .reject(code: try m["code"]?.int(in: 400...699) ?? 403)
+            case "conference": rule.target = .conference(try readConference(m))
             default: rule.target = .echo
             }
             if case .exact(let number) = match {
@@ -60,7 +64,7 @@ extension ParleyConfiguration {
             case .playback(let sound, let loop, let hangupAtEnd):
                 return Extension(number: number, action: .playback(sound: sound, loop: loop, hangupAtEnd: hangupAtEnd),
                                  earlyMediaMilliseconds: rule.earlyMediaMilliseconds, line: rule.line)
-            case .user, .trunk, .reject:
+            case .user, .trunk, .reject, .conference:
                 return nil
             }
         }
@@ -152,6 +156,39 @@ extension ParleyConfiguration {
             }
         }
         return .trunk(name: name, strip: strip, prepend: prepend)
+    }
+
+    private static func readConference(_ m: [String: ConfigNode]) throws(ConfigError) -> ConferenceSettings {
+        var settings = ConferenceSettings()
+        if let v = m["room"] {
+            let room = try v.nonEmptyString()
+            guard room.count <= 64, room.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
+                throw v.error("room '\(room)' must be up to 64 letters, digits, '-', '_' or '.'")
+            }
+            settings.room = room
+        }
+        for (key, path) in [("pin", \ConferenceSettings.pin), ("moderator_pin", \ConferenceSettings.moderatorPIN)] {
+            guard let v = m[key] else { continue }
+            let pin = try v.nonEmptyString()
+            guard pin.count <= 16, pin.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw v.error("\(key) must be 1 to 16 digits") }
+            settings[keyPath: path] = pin
+        }
+        if let pin = settings.pin, pin == settings.moderatorPIN, let v = m["moderator_pin"] {
+            throw v.error("moderator_pin must differ from pin")
+        }
+        settings.maxMembers = try m["max_members"]?.int(in: 2...1000) ?? 50
+        settings.endWithModerator = try m["end_with_moderator"]?.bool() ?? false
+        if settings.endWithModerator, settings.moderatorPIN == nil, let v = m["end_with_moderator"] {
+            throw v.error("end_with_moderator needs a moderator_pin (otherwise nobody is a moderator)")
+        }
+        settings.record = try m["record"]?.bool() ?? false
+        if let v = m["rate"] {
+            let rate = try v.int(in: 8000...48000)
+            guard [8000, 16000, 48000].contains(rate) else { throw v.error("rate must be 8000, 16000 or 48000") }
+            settings.sampleRate = rate
+        }
+        settings.tones = try m["tones"]?.bool() ?? true
+        return settings
     }
 
     /// A user's extension rings the user; an entry may reuse it only to ring a user.

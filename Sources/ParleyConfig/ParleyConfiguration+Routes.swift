@@ -11,6 +11,29 @@ extension ParleyConfiguration {
         case trunk(name: String, number: String)
         /// Refuse the call with this final status (RFC 3261 §21: 4xx-6xx).
         case reject(code: Int)
+        /// Join the conference room `room` (the dialled number unless the entry names one).
+        case conference(room: String, ConferenceSettings)
+    }
+
+    /// A `conference` dialplan entry: who may join a room and how it behaves.
+    public struct ConferenceSettings: Sendable, Equatable {
+        /// The room's name; nil: the dialled number (so a prefix or pattern makes a range of rooms).
+        public var room: String?
+        /// Digits a caller must enter (then #) to join; nil: no PIN.
+        public var pin: String?
+        /// Digits that join as a moderator.
+        public var moderatorPIN: String?
+        public var maxMembers: Int = 50
+        /// When the last moderator leaves, everyone else is hung up.
+        public var endWithModerator = false
+        /// Record the room's mix to `<data_dir>/recordings/`.
+        public var record = false
+        /// The mixing rate: 8000, 16000 or 48000.
+        public var sampleRate = 16000
+        /// Join and leave tones.
+        public var tones = true
+
+        public init() {}
     }
 
     /// One `dialplan:` entry: what it matches and where it sends the call.
@@ -31,6 +54,7 @@ extension ParleyConfiguration {
             /// Remove `strip` leading characters, put `prepend` in front, send out on trunk `name`.
             case trunk(name: String, strip: Int, prepend: String)
             case reject(code: Int)
+            case conference(ConferenceSettings)
         }
 
         public var match: Match
@@ -70,6 +94,8 @@ extension ParleyConfiguration {
                 return number.isEmpty ? nil : .trunk(name: name, number: number)
             case .reject(let code):
                 return .reject(code: code)
+            case .conference(let settings):
+                return .conference(room: settings.room ?? dialled, settings)
             }
         }
     }

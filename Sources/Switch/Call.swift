@@ -10,6 +10,7 @@ enum CallTarget {
     case service(ParleyConfiguration.Extension)
     case user(String)
     case trunk(name: String, number: String)
+    case conference(room: String, ParleyConfiguration.ConferenceSettings)
 }
 
 /// One inbound call leg and what it is connected to. Lives on the SIP thread only.
@@ -50,6 +51,14 @@ final class Call {
     var connected: OutboundLeg?
     /// The best final status among failed forks (486 beats 480 ...), for the caller's final response.
     var bestFailure = 480
+    /// The two-party room this call's legs meet in (user and trunk calls).
+    var room: Room?
+    /// The conference this call is in, its role there and its own controls.
+    var conference: Conference?
+    var conferenceRole: ConferenceRole = .none
+    var conferenceMuted = false
+    var conferenceHearVolume = 0
+    var conferenceTalkVolume = 0
 
     /// The dialplan extension when the call is for a service.
     var service: ParleyConfiguration.Extension? {
@@ -86,6 +95,8 @@ final class OutboundLeg {
     let contact: String
     let stream: MediaStream
     let offer: PendingOffer
+    /// Our side of the leg's SDP (re-INVITEs from the callee are answered with its next version).
+    var local: LocalAudio
     weak var call: Call?
     var audio: NegotiatedAudio?
     var answered = false
@@ -94,11 +105,17 @@ final class OutboundLeg {
     var credentials: (user: String, password: String, realm: String?)?
     var authTried = false
 
-    init(handle: SIPHandle, contact: String, stream: MediaStream, offer: PendingOffer, call: Call) {
+    init(handle: SIPHandle, contact: String, stream: MediaStream, offer: PendingOffer, local: LocalAudio, call: Call) {
         self.handle = handle
+        self.local = local
         self.contact = contact
         self.stream = stream
         self.offer = offer
         self.call = call
+    }
+
+    func nextLocal() -> LocalAudio {
+        local.sessionVersion += 1
+        return local
     }
 }

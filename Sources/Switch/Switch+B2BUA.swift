@@ -20,18 +20,22 @@ extension Switch {
             call.phase = .ending
             return
         }
+        // Both legs meet in a two-party room (which relays when their codecs match).
+        let room = call.room ?? media.openRoom(sampleRate: 16000)
+        call.room = room
         let callerID = caller?.username ?? "anonymous"
         let name = (caller?.callerIDName ?? callerID).replacingOccurrences(of: "\"", with: "")
         for binding in contacts {
             do {
-                let stream = try media.openStream(logger: call.logger, pinnedWith: call.stream) { [weak self] e in self?.mediaEvent(e) }
-                let (offer, pending) = AudioNegotiation.offer(local: localAudio(for: stream, endpoint: EndpointMedia(configuration.user(callee))))
+                let stream = try media.openStream(logger: call.logger, in: room) { [weak self] e in self?.mediaEvent(e) }
+                let local = localAudio(for: stream, endpoint: EndpointMedia(configuration.user(callee)))
+                let (offer, pending) = AudioNegotiation.offer(local: local)
                 guard let handle = sip.makeHandle(to: "<sip:\(callee)@\(pbx.realm)>", from: "\"\(name)\" <sip:\(callerID)@\(pbx.realm)>",
                                                   proxy: natProxy(for: binding)) else {
                     stream.close()
                     continue
                 }
-                let leg = OutboundLeg(handle: handle, contact: binding.contactURI, stream: stream, offer: pending, call: call)
+                let leg = OutboundLeg(handle: handle, contact: binding.contactURI, stream: stream, offer: pending, local: local, call: call)
                 call.legs.append(leg)
                 outbound[handle] = leg
                 callsByStream[stream.id] = call.handle
@@ -66,6 +70,10 @@ extension Switch {
                 return
             }
             handleForkResponse(event, leg: leg, call: call)
+        case .invite:
+            handleLegReinvite(event, leg: leg)
+        case .update:
+            handleLegUpdate(event, leg: leg)
         case .bye:
             leg.ended = true
             if let call = leg.call, call.connected === leg { hangUp(call, reason: "callee hung up") }
@@ -95,7 +103,7 @@ extension Switch {
                 leg.audio = audio
                 leg.stream.configure(audio)
                 if call.phase == .offered, call.audio != nil, let sdp = call.lastLocalSDP {
-                    call.stream.play(.bridge(leg.stream))
+                    connectInRoom(call, leg)
                     sip.respond(call.handle, status: 183, contentType: Self.sdpType, body: sdp)
                 }
             } else if call.phase == .offered {
@@ -123,7 +131,7 @@ extension Switch {
             if let timer = call.answerTimer { sip.cancelTimer(timer) }
             call.answerTimer = nil
             cancelForks(of: call, except: leg)
-            leg.stream.play(.bridge(call.stream))
+            connectInRoom(call, leg)
             answer(call)
             call.logger.info("call connected", metadata: ["contact": "\(leg.contact)", "codec": "\(leg.audio?.codecName ?? "-")"])
         default:
@@ -137,6 +145,77 @@ extension Switch {
                 sip.respond(call.handle, status: call.bestFailure)
                 call.phase = .ending
             }
+        }
+    }
+
+    /// Puts the caller and this leg (and no other fork) in the call's room.
+    func connectInRoom(_ call: Call, _ leg: OutboundLeg) {
+        guard let room = call.room else { return }
+        for other in call.legs where other !== leg { room.remove(member: other.stream.id) }
+        room.add(call.stream)
+        room.add(leg.stream)
+    }
+
+    /// A re-INVITE from the callee's side (hold, resume, codec change): answered like the caller's,
+    /// and a hold puts music in its place for the caller.
+    private func handleLegReinvite(_ event: SIPEvent, leg: OutboundLeg) {
+        guard let message = event.message else { return }
+        do {
+            guard let offer = try SDPBody.read(message) else {
+                // No offer: offer what we have (RFC 3261 §14.2); its answer comes in the ACK.
+                let (ours, _) = AudioNegotiation.offer(local: leg.nextLocal())
+                sip.respond(leg.handle, status: 200, contentType: Self.sdpType, body: ours.serialized())
+                return
+            }
+            let (answer, audio) = try AudioNegotiation.answer(to: offer, local: leg.nextLocal())
+            applyLegAudio(audio, leg: leg)
+            sip.respond(leg.handle, status: 200, contentType: Self.sdpType, body: answer.serialized())
+        } catch let problem as SDPBody.Problem {
+            reject(problem, on: leg.handle)
+        } catch let error as NegotiationError {
+            sip.respond(leg.handle, status: 488, headers: [warning(error.reason)])
+        } catch {
+            sip.respond(leg.handle, status: 500)
+        }
+    }
+
+    private func handleLegUpdate(_ event: SIPEvent, leg: OutboundLeg) {
+        guard let message = event.message else { return }
+        do {
+            guard let offer = try SDPBody.read(message) else {
+                sip.respond(leg.handle, status: 200, toCurrentRequest: true)
+                return
+            }
+            let (answer, audio) = try AudioNegotiation.answer(to: offer, local: leg.nextLocal())
+            applyLegAudio(audio, leg: leg)
+            sip.respond(leg.handle, status: 200, contentType: Self.sdpType, body: answer.serialized(), toCurrentRequest: true)
+        } catch let problem as SDPBody.Problem {
+            reject(problem, on: leg.handle, toCurrentRequest: true)
+        } catch let error as NegotiationError {
+            sip.respond(leg.handle, status: 488, headers: [warning(error.reason)], toCurrentRequest: true)
+        } catch {
+            sip.respond(leg.handle, status: 500, toCurrentRequest: true)
+        }
+    }
+
+    private func applyLegAudio(_ audio: NegotiatedAudio, leg: OutboundLeg) {
+        let wasHolding = leg.audio.map { !$0.sends } ?? false
+        leg.audio = audio
+        leg.stream.configure(audio)
+        let holding = !audio.sends
+        if holding != wasHolding, let room = leg.call?.room {
+            room.setHolding(leg.stream.id, music: holding ? holdMusic(for: room) : nil)
+            leg.call?.logger.info(holding ? "callee put the call on hold" : "callee resumed the call")
+        }
+    }
+
+    /// The hold music at a room's rate (nil, and logged, when the file cannot be read).
+    func holdMusic(for room: Room) -> SoundClip? {
+        do {
+            return try sounds.clip(at: configuration.soundFile("music/hold", sampleRate: room.sampleRate), sampleRate: room.sampleRate)
+        } catch {
+            logger.error("no hold music: \(error)")
+            return nil
         }
     }
 

@@ -144,6 +144,14 @@ extension Switch {
         let rateChanged = call.audio?.codec.encoding.naturalSampleRate != audio.codec.encoding.naturalSampleRate
         call.audio = audio
         call.stream.configure(audio)
+        if let room = call.room {
+            // The caller holds: the others hear music in its place until it resumes.
+            if audio.sends != wasSending {
+                room.setHolding(call.stream.id, music: audio.sends ? nil : holdMusic(for: room))
+                call.logger.info(audio.sends ? "caller resumed the call" : "caller put the call on hold")
+            }
+            return
+        }
         if audio.sends && (!wasSending || rateChanged) { startSource(for: call) }
     }
 

@@ -51,6 +51,12 @@ extension Switch {
                 ringTimeout = timeout
             case .trunk(let name, let out):
                 target = .trunk(name: name, number: out)
+            case .conference(let room, let settings):
+                guard conferenceHasRoom(room, settings: settings) else {
+                    sip.respond(handle, status: 486)
+                    return
+                }
+                target = .conference(room: room, settings)
             case .reject(let code):
                 log.info("call rejected by the dialplan", metadata: ["to": "\(destination)", "status": "\(code)"])
                 sip.respond(handle, status: code)
@@ -66,6 +72,14 @@ extension Switch {
             return
         } else if let ext = configuration.extensionFor(number), isService(configuration.route(for: number)) {
             target = .service(ext)
+        } else if case .conference(let room, let settings) = configuration.route(for: number) {
+            // Conferences are services: open to any caller (a PIN guards them when configured).
+            guard conferenceHasRoom(room, settings: settings) else {
+                log.info("conference full", metadata: ["room": "\(room)"])
+                sip.respond(handle, status: 486)
+                return
+            }
+            target = .conference(room: room, settings)
         } else if let pbx, let source = message.source {
             // Users and trunks need credentials. An unknown number gets the same 407 as a known one,
             // so a scanner cannot tell which extensions exist.
@@ -147,6 +161,13 @@ extension Switch {
         guard let service = call.service else {
             if case .trunk(let name, let out) = call.target {
                 dialTrunk(call, trunkName: name, number: out, caller: caller)
+            } else if case .conference = call.target {
+                sip.respond(handle, status: 180)
+                call.answerTimer = sip.schedule(after: 20) { [weak self, weak call] in
+                    guard let self, let call else { return }
+                    call.answerTimer = nil
+                    self.answer(call)
+                }
             } else {
                 ring(call, caller: caller, timeoutSeconds: ringTimeout)
             }
@@ -186,8 +207,9 @@ extension Switch {
     /// Points the stream at what the extension does.
     func startSource(for call: Call) {
         guard let service = call.service else {
-            // A user call: bridged to the leg that answered (or rang with early media).
-            if let leg = call.connected ?? call.legs.first(where: { $0.audio != nil }) { call.stream.play(.bridge(leg.stream)) }
+            // A user or trunk call: its room carries the audio. A conference caller joins (or
+            // hears the PIN prompt) once media is negotiated.
+            if case .conference = call.target, call.audio != nil { startConference(call) }
             return
         }
         switch service.action {

@@ -185,15 +185,18 @@ extension Switch {
         let callerID = link.trunk.callerID ?? caller?.username ?? account
         let name = (caller?.callerIDName ?? callerID).replacingOccurrences(of: "\"", with: "")
         do {
-            let stream = try media.openStream(logger: call.logger, pinnedWith: call.stream) { [weak self] e in self?.mediaEvent(e) }
-            let (offer, pending) = AudioNegotiation.offer(local: localAudio(for: stream, endpoint: EndpointMedia(link.trunk)))
+            let room = call.room ?? media.openRoom(sampleRate: 16000)
+            call.room = room
+            let stream = try media.openStream(logger: call.logger, in: room) { [weak self] e in self?.mediaEvent(e) }
+            let local = localAudio(for: stream, endpoint: EndpointMedia(link.trunk))
+            let (offer, pending) = AudioNegotiation.offer(local: local)
             guard let handle = sip.makeHandle(to: "<sip:\(number)@\(host)>", from: "\"\(name)\" <sip:\(account)@\(host)>") else {
                 stream.close()
                 sip.respond(call.handle, status: 503)
                 call.phase = .ending
                 return
             }
-            let leg = OutboundLeg(handle: handle, contact: "sip:\(number)@\(host)", stream: stream, offer: pending, call: call)
+            let leg = OutboundLeg(handle: handle, contact: "sip:\(number)@\(host)", stream: stream, offer: pending, local: local, call: call)
             leg.credentials = link.trunk.password.map { (user: link.trunk.authUsername ?? link.trunk.username ?? "", password: $0, realm: link.trunk.realm) }
             call.legs.append(leg)
             outbound[handle] = leg

@@ -30,6 +30,8 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
     /// Configured trunks and their registration handles.
     let trunks: [TrunkLink]
     var trunkByHandle: [SIPHandle: TrunkLink] = [:]
+    /// Open conferences by room name.
+    var conferences: [String: Conference] = [:]
     var shuttingDown = false
 
     /// The latest status of every registering trunk, readable from any thread.
@@ -82,6 +84,10 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
 
     /// Starts media threads and binds SIP (UDP and TCP).
     public func start() throws {
+        // Recordings cut short by a crash get correct WAV headers before anything else runs.
+        for path in WAVRecorder.repairAll(in: configuration.dataDirectory.appendingPathComponent("recordings").path) {
+            logger.warning("repaired a recording left open by a crash", metadata: ["path": "\(path)"])
+        }
         media.start()
         do {
             try sip.start()
@@ -196,6 +202,8 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
                 "rtcp-in": "\(stats.rtcpReceived)", "rtt-ms": "\(stats.roundTripMilliseconds.map { String(format: "%.1f", $0) } ?? "-")",
             ])
         }
+        call.room?.close()
+        leaveConference(call)
         calls.removeValue(forKey: call.handle)
         callsByStream.removeValue(forKey: call.stream.id)
         sip.destroy(call.handle)
@@ -228,5 +236,6 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
     func digitReceived(_ digit: DTMFDigit, call: Call) {
         call.digits.append(digit.digit)
         call.logger.info("dtmf", metadata: ["digit": "\(digit.digit)", "duration-ms": "\(digit.durationMs)", "via": "\(digit.source)"])
+        _ = conferenceDigit(digit.digit, call: call)
     }
 }

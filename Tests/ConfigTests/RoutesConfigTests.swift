@@ -126,8 +126,8 @@ final class RoutesConfigTests: XCTestCase {
         assertDialplanError("  - pattern: \"1)|(2\"\n    action: trunk\n    trunk: provider\n", line: 16, containing: "not a valid regular expression")
         assertDialplanError("  - extension: \"112\"\n    prefix: \"1\"\n    action: trunk\n    trunk: provider\n", line: 17, containing: "not several")
         assertDialplanError("  - extension: \"112\"\n    action: trunk\n    trunk: provider\n    strip: 3\n", line: 19, containing: "strip removes every digit")
-        assertDialplanError("  - prefix: \"5\"\n    action: echo\n", line: 16, containing: "apply only to actions trunk and reject")
-        assertDialplanError("  - pattern: \"5.*\"\n    action: user\n    target: \"1001\"\n", line: 16, containing: "apply only to actions trunk and reject")
+        assertDialplanError("  - prefix: \"5\"\n    action: echo\n", line: 16, containing: "apply only to actions trunk, reject and conference")
+        assertDialplanError("  - pattern: \"5.*\"\n    action: user\n    target: \"1001\"\n", line: 16, containing: "apply only to actions trunk, reject and conference")
         assertDialplanError("  - extension: \"100\"\n    action: user\n", line: 16, containing: "no user has extension 100")
         assertDialplanError("  - extension: \"100\"\n    action: user\n    target: \"1003\"\n", line: 18, containing: "no user has extension 1003")
         assertDialplanError("  - extension: \"100\"\n    action: user\n    target: \"1001\"\n    ring_timeout_s: 0\n", line: 19, containing: "out of range 1...600")
@@ -253,6 +253,65 @@ final class RejectRouteTests: XCTestCase {
         }
         XCTAssertThrowsError(try parse("dialplan:\n  - extension: \"1\"\n    action: echo\n    code: 403\n")) {
             XCTAssertTrue("\($0)".contains("'code' applies only to reject"), "\($0)")
+        }
+    }
+}
+
+final class ConferenceRouteTests: XCTestCase {
+    private func parse(_ text: String) throws(ConfigError) -> ParleyConfiguration {
+        try ParleyConfiguration.parse(text, file: "conf.yaml", baseDirectory: URL(fileURLWithPath: "/tmp"), checkFiles: false)
+    }
+
+    func testConferenceEntriesNameTheirRoomOrTakeTheDialledNumber() throws {
+        let config = try parse("""
+            dialplan:
+              - extension: "3000"
+                action: conference
+                room: sales
+                pin: "1234"
+                moderator_pin: "9999"
+                end_with_moderator: true
+                max_members: 10
+                record: true
+                rate: 48000
+                tones: false
+              - prefix: "30"
+                action: conference
+            """)
+        guard case .conference(let room, let settings) = config.route(for: "3000") else { return XCTFail("\(String(describing: config.route(for: "3000")))") }
+        XCTAssertEqual(room, "sales")
+        XCTAssertEqual(settings.pin, "1234")
+        XCTAssertEqual(settings.moderatorPIN, "9999")
+        XCTAssertTrue(settings.endWithModerator)
+        XCTAssertEqual(settings.maxMembers, 10)
+        XCTAssertTrue(settings.record)
+        XCTAssertEqual(settings.sampleRate, 48000)
+        XCTAssertFalse(settings.tones)
+        guard case .conference(let other, let defaults) = config.route(for: "3042") else { return XCTFail("3042 is no conference") }
+        XCTAssertEqual(other, "3042", "a prefix entry makes one room per dialled number")
+        XCTAssertNil(defaults.pin)
+        XCTAssertEqual(defaults.maxMembers, 50)
+        XCTAssertEqual(defaults.sampleRate, 16000)
+    }
+
+    func testBadConferenceSettingsAreRefusedWithTheirLine() {
+        let cases: [(String, Int, String)] = [
+            ("  - extension: \"3000\"\n    action: conference\n    rate: 22050\n", 6, "rate must be 8000, 16000 or 48000"),
+            ("  - extension: \"3000\"\n    action: conference\n    pin: \"12a4\"\n", 6, "pin must be 1 to 16 digits"),
+            ("  - extension: \"3000\"\n    action: conference\n    pin: \"1\"\n    moderator_pin: \"1\"\n", 7, "moderator_pin must differ"),
+            ("  - extension: \"3000\"\n    action: conference\n    end_with_moderator: true\n", 6, "needs a moderator_pin"),
+            ("  - extension: \"3000\"\n    action: conference\n    max_members: 1\n", 6, "max_members"),
+            ("  - extension: \"3000\"\n    action: echo\n    pin: \"1\"\n", 6, "'pin' applies only to conference"),
+            ("  - extension: \"3000\"\n    action: conference\n    room: \"a b\"\n", 6, "room 'a b'"),
+        ]
+        for (dialplan, line, fragment) in cases {
+            do {
+                _ = try parse("# conferences\n\ndialplan:\n" + dialplan)
+                XCTFail("accepted: \(dialplan)")
+            } catch {
+                XCTAssertEqual(error.line, line, "\(error) for \(dialplan)")
+                XCTAssertTrue(error.description.contains(fragment), "\(error) lacks '\(fragment)'")
+            }
         }
     }
 }
