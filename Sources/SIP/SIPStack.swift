@@ -23,7 +23,7 @@ public final class SIPStack: @unchecked Sendable {
         public var host: String
         public var port: Int
         public var userAgent: String
-        public var allow = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, PRACK, REGISTER"
+        public var allow = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, PRACK, REGISTER, REFER, NOTIFY"
         public var supported = "timer"
         public var accept = "application/sdp"
         public var sofiaLogLevel = 0

@@ -3,6 +3,7 @@ import Logging
 import Media
 import ParleyConfig
 import SDP
+import Registrar
 import SIP
 
 /// Where an inbound call goes: a service extension of the dialplan or a registered user.
@@ -53,6 +54,10 @@ final class Call {
     var bestFailure = 480
     /// The two-party room this call's legs meet in (user and trunk calls).
     var room: Room?
+    /// Who placed the call (authenticated user or trunk caller), for caller ID on onward legs.
+    var caller: DirectoryUser?
+    /// A transfer in progress (the callee's REFER).
+    var transfer: TransferAttempt?
     /// The conference this call is in, its role there and its own controls.
     var conference: Conference?
     var conferenceRole: ConferenceRole = .none

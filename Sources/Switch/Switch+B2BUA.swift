@@ -23,27 +23,7 @@ extension Switch {
         // Both legs meet in a two-party room (which relays when their codecs match).
         let room = call.room ?? media.openRoom(sampleRate: 16000)
         call.room = room
-        let callerID = caller?.username ?? "anonymous"
-        let name = (caller?.callerIDName ?? callerID).replacingOccurrences(of: "\"", with: "")
-        for binding in contacts {
-            do {
-                let stream = try media.openStream(logger: call.logger, in: room) { [weak self] e in self?.mediaEvent(e) }
-                let local = localAudio(for: stream, endpoint: EndpointMedia(configuration.user(callee)))
-                let (offer, pending) = AudioNegotiation.offer(local: local)
-                guard let handle = sip.makeHandle(to: "<sip:\(callee)@\(pbx.realm)>", from: "\"\(name)\" <sip:\(callerID)@\(pbx.realm)>",
-                                                  proxy: natProxy(for: binding)) else {
-                    stream.close()
-                    continue
-                }
-                let leg = OutboundLeg(handle: handle, contact: binding.contactURI, stream: stream, offer: pending, local: local, call: call)
-                call.legs.append(leg)
-                outbound[handle] = leg
-                callsByStream[stream.id] = call.handle
-                sip.invite(handle, requestURI: binding.contactURI, sdp: offer.serialized())
-            } catch {
-                call.logger.error("cannot ring \(binding.contactURI): \(error)")
-            }
-        }
+        call.legs += fork(call, to: callee, contacts: contacts, caller: caller, room: room)
         guard !call.legs.isEmpty else {
             sip.respond(call.handle, status: 503)
             call.phase = .ending
@@ -61,6 +41,34 @@ extension Switch {
         }
     }
 
+    /// One outgoing INVITE per registered contact of `callee`, each with its own stream in `room`.
+    func fork(_ call: Call, to callee: String, contacts: [Binding], caller: DirectoryUser?, room: Room) -> [OutboundLeg] {
+        guard let pbx else { return [] }
+        let callerID = caller?.username ?? "anonymous"
+        let name = (caller?.callerIDName ?? callerID).replacingOccurrences(of: "\"", with: "")
+        var legs: [OutboundLeg] = []
+        for binding in contacts {
+            do {
+                let stream = try media.openStream(logger: call.logger, in: room) { [weak self] e in self?.mediaEvent(e) }
+                let local = localAudio(for: stream, endpoint: EndpointMedia(configuration.user(callee)))
+                let (offer, pending) = AudioNegotiation.offer(local: local)
+                guard let handle = sip.makeHandle(to: "<sip:\(callee)@\(pbx.realm)>", from: "\"\(name)\" <sip:\(callerID)@\(pbx.realm)>",
+                                                  proxy: natProxy(for: binding)) else {
+                    stream.close()
+                    continue
+                }
+                let leg = OutboundLeg(handle: handle, contact: binding.contactURI, stream: stream, offer: pending, local: local, call: call)
+                legs.append(leg)
+                outbound[handle] = leg
+                callsByStream[stream.id] = call.handle
+                sip.invite(handle, requestURI: binding.contactURI, sdp: offer.serialized())
+            } catch {
+                call.logger.error("cannot ring \(binding.contactURI): \(error)")
+            }
+        }
+        return legs
+    }
+
     /// Events on an outgoing fork.
     func handleOutboundEvent(_ event: SIPEvent, leg: OutboundLeg) {
         switch event.kind {
@@ -69,11 +77,17 @@ extension Switch {
                 if event.status >= 200 && event.status < 300 { sip.bye(leg.handle) }
                 return
             }
-            handleForkResponse(event, leg: leg, call: call)
+            if call.transfer?.legs.contains(where: { $0 === leg }) == true {
+                handleTransferResponse(event, leg: leg, call: call)
+            } else {
+                handleForkResponse(event, leg: leg, call: call)
+            }
         case .invite:
             handleLegReinvite(event, leg: leg)
         case .update:
             handleLegUpdate(event, leg: leg)
+        case .refer:
+            handleLegRefer(event, leg: leg)
         case .bye:
             leg.ended = true
             if let call = leg.call, call.connected === leg { hangUp(call, reason: "callee hung up") }

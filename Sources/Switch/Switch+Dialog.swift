@@ -29,6 +29,8 @@ extension Switch {
             break
         case .info:
             handleInfo(event, call: call)
+        case .refer:
+            handleCallerRefer(event, call: call)
         default:
             call.logger.debug("dialog event", metadata: ["event": "\(event.name)", "status": "\(event.status)"])
         }

@@ -129,6 +129,7 @@ extension Switch {
         let local = localAudio(for: stream, endpoint: endpoint)
         let call = Call(handle: handle, callID: message.callID ?? "", from: message.from ?? "", target: target,
                         stream: stream, local: local, logger: log)
+        call.caller = caller
         var sdp: String
         if let offer {
             do {

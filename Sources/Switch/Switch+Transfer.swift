@@ -1,0 +1,200 @@
+import Foundation
+import Logging
+import Media
+import ParleyConfig
+import SIP
+
+/// A blind transfer under way: who asked (the transferor's leg), the NOTIFY event to report on,
+/// and the legs ringing the target. SIP thread only.
+final class TransferAttempt {
+    let transferor: OutboundLeg
+    let event: String
+    let target: String
+    var legs: [OutboundLeg] = []
+    var timer: UInt64?
+    var bestFailure = 480
+
+    init(transferor: OutboundLeg, event: String, target: String) {
+        self.transferor = transferor
+        self.event = event
+        self.target = target
+    }
+}
+
+/// Blind transfer (RFC 3515 REFER, RFC 5589): the callee of a user call sends REFER with a target;
+/// nua has answered 202. We report "100 Trying" in a NOTIFY, ring the target for the caller (the
+/// transferee), and on its answer move the caller's room over to it: the target joins, the
+/// transferor leaves (NOTIFY 200, then BYE if it does not hang up itself). A target that fails is
+/// reported in the NOTIFY and the original call stays as it was.
+extension Switch {
+    static let transferRingSeconds = 30
+
+    func handleLegRefer(_ event: SIPEvent, leg: OutboundLeg) {
+        guard let message = event.message else { return }
+        let cseq = message.header("CSeq")?.split(separator: " ").first.map(String.init) ?? "1"
+        let eventName = "refer;id=\(cseq)"
+        guard let call = leg.call, call.connected === leg, call.isUp else {
+            notifyTransfer(leg, event: eventName, status: 481, final: true)
+            return
+        }
+        guard call.transfer == nil else {
+            notifyTransfer(leg, event: eventName, status: 491, final: true)
+            return
+        }
+        guard let referTo = message.header("Refer-To"), let number = Self.referTarget(referTo) else {
+            call.logger.info("REFER without a usable Refer-To", metadata: ["refer-to": "\(message.header("Refer-To") ?? "-")"])
+            notifyTransfer(leg, event: eventName, status: 400, final: true)
+            return
+        }
+        if referTo.lowercased().contains("replaces=") {
+            // Attended transfer (RFC 3891) is not carried out yet: say so rather than pretend.
+            call.logger.info("attended transfer (Replaces) not supported yet", metadata: ["refer-to": "\(referTo)"])
+            notifyTransfer(leg, event: eventName, status: 501, final: true)
+            return
+        }
+        let attempt = TransferAttempt(transferor: leg, event: eventName, target: number)
+        call.logger.info("blind transfer requested", metadata: ["target": "\(number)", "by": "\(leg.contact)"])
+        notifyTransfer(leg, event: eventName, status: 100, final: false)
+        guard let pbx, case .user(let callee, let timeout) = configuration.route(for: number), pbx.directory.user(callee) != nil else {
+            call.logger.info("transfer target not reachable by transfer", metadata: ["target": "\(number)"])
+            notifyTransfer(leg, event: eventName, status: 404, final: true)
+            return
+        }
+        let contacts = pbx.location.contacts(for: callee, now: Date())
+        guard !contacts.isEmpty, let room = call.room else {
+            call.logger.info("transfer target offline", metadata: ["target": "\(callee)"])
+            notifyTransfer(leg, event: eventName, status: 480, final: true)
+            return
+        }
+        attempt.legs = fork(call, to: callee, contacts: contacts, caller: call.caller, room: room)
+        guard !attempt.legs.isEmpty else {
+            notifyTransfer(leg, event: eventName, status: 503, final: true)
+            return
+        }
+        call.transfer = attempt
+        let seconds = min(timeout, Self.transferRingSeconds)
+        attempt.timer = sip.schedule(after: seconds * 1000) { [weak self, weak call, weak attempt] in
+            guard let self, let call, let attempt, call.transfer === attempt else { return }
+            attempt.timer = nil
+            for l in attempt.legs where !l.answered && !l.ended {
+                l.ended = true
+                self.sip.cancel(l.handle)
+            }
+            self.failTransfer(call, status: 408)
+        }
+    }
+
+    /// A REFER from the caller's side: not carried out yet (the transferee would be a callee leg);
+    /// reported as 501 in the NOTIFY so the phone knows, instead of a silent 202.
+    func handleCallerRefer(_ event: SIPEvent, call: Call) {
+        let cseq = event.message?.header("CSeq")?.split(separator: " ").first.map(String.init) ?? "1"
+        call.logger.info("transfer from the caller's side not supported yet", metadata: ["refer-to": "\(event.message?.header("Refer-To") ?? "-")"])
+        notifyTransfer(call.handle, event: "refer;id=\(cseq)", status: 501, final: true)
+    }
+
+    /// Answers from the legs ringing a transfer target.
+    func handleTransferResponse(_ event: SIPEvent, leg: OutboundLeg, call: Call) {
+        guard let attempt = call.transfer else { return }
+        let status = event.status
+        switch status {
+        case 100..<200:
+            if status >= 180 { notifyTransfer(attempt.transferor, event: attempt.event, status: status, final: false) }
+        case 200..<300:
+            leg.answered = true
+            guard let message = event.message, let answer = try? SDPBody.read(message),
+                  let audio = try? AudioNegotiation.accept(answer: answer, offer: leg.offer) else {
+                sip.bye(leg.handle)
+                attempt.legs.removeAll { $0 === leg }
+                if attempt.legs.isEmpty { failTransfer(call, status: 488) }
+                return
+            }
+            leg.audio = audio
+            leg.stream.configure(audio)
+            for other in attempt.legs where other !== leg && !other.answered && !other.ended {
+                other.ended = true
+                sip.cancel(other.handle)
+            }
+            if let timer = attempt.timer { sip.cancelTimer(timer) }
+            // The target takes the transferor's place in the caller's room.
+            let transferor = attempt.transferor
+            call.transfer = nil
+            call.legs.removeAll { $0 === transferor }
+            call.legs.append(leg)
+            call.connected = leg
+            call.room?.remove(member: transferor.stream.id)
+            connectInRoom(call, leg)
+            transferor.call = nil
+            notifyTransfer(transferor, event: attempt.event, status: 200, final: true)
+            call.logger.info("blind transfer completed", metadata: ["target": "\(attempt.target)", "contact": "\(leg.contact)"])
+            // RFC 5589 §6.1: the transferor hangs up after a successful NOTIFY; make sure it goes.
+            sip.schedule(after: 2000) { [weak self, weak transferor] in
+                guard let self, let transferor, !transferor.ended else { return }
+                transferor.ended = true
+                self.sip.bye(transferor.handle)
+            }
+        default:
+            leg.ended = true
+            attempt.bestFailure = status == 486 || status == 600 || status == 603 ? status : attempt.bestFailure
+            attempt.legs.removeAll { $0 === leg }
+            if attempt.legs.isEmpty { failTransfer(call, status: attempt.bestFailure) }
+        }
+    }
+
+    /// The target could not be reached: report it and keep the call as it was.
+    private func failTransfer(_ call: Call, status: Int) {
+        guard let attempt = call.transfer else { return }
+        call.transfer = nil
+        if let timer = attempt.timer { sip.cancelTimer(timer) }
+        notifyTransfer(attempt.transferor, event: attempt.event, status: status, final: true)
+        call.logger.info("blind transfer failed; the call stays as it was", metadata: ["target": "\(attempt.target)", "status": "\(status)"])
+    }
+
+    /// A NOTIFY in the REFER's implicit subscription with a message/sipfrag status line.
+    func notifyTransfer(_ leg: OutboundLeg, event: String, status: Int, final: Bool) {
+        notifyTransfer(leg.handle, event: event, status: status, final: final)
+    }
+
+    func notifyTransfer(_ handle: SIPHandle, event: String, status: Int, final: Bool) {
+        let reason = Self.reasonPhrase(status)
+        logger.info("transfer notify", metadata: ["sipfrag": "\(status)", "event": "\(event)", "final": "\(final)"])
+        sip.notifyReferProgress(handle, event: event,
+                                subscriptionState: final ? "terminated;reason=noresource" : "active;expires=60",
+                                sipfrag: "SIP/2.0 \(status) \(reason)\r\n")
+    }
+
+    /// The dialled number (user part) in a Refer-To value: `<sip:1003@host;transport=udp?Replaces=…>`.
+    static func referTarget(_ referTo: String) -> String? {
+        var value = referTo.trimmingCharacters(in: .whitespaces)
+        if let open = value.firstIndex(of: "<"), let close = value.lastIndex(of: ">"), open < close {
+            value = String(value[value.index(after: open)..<close])
+        }
+        guard let colon = value.firstIndex(of: ":"), ["sip", "sips", "tel"].contains(value[..<colon].lowercased()) else { return nil }
+        var rest = value[value.index(after: colon)...]
+        if let at = rest.firstIndex(of: "@") { rest = rest[..<at] }
+        let user = rest.prefix { $0 != ";" && $0 != "?" && $0 != ">" }
+        let number = user.removingPercentEncoding ?? String(user)
+        guard !number.isEmpty, number.count <= 64, number.allSatisfy({ $0.isLetter || $0.isNumber || "*#+-._".contains($0) }) else { return nil }
+        return number
+    }
+
+    static func reasonPhrase(_ status: Int) -> String {
+        switch status {
+        case 100: return "Trying"
+        case 180: return "Ringing"
+        case 183: return "Session Progress"
+        case 200: return "OK"
+        case 400: return "Bad Request"
+        case 404: return "Not Found"
+        case 408: return "Request Timeout"
+        case 480: return "Temporarily Unavailable"
+        case 481: return "Call/Transaction Does Not Exist"
+        case 486: return "Busy Here"
+        case 488: return "Not Acceptable Here"
+        case 491: return "Request Pending"
+        case 501: return "Not Implemented"
+        case 503: return "Service Unavailable"
+        case 603: return "Decline"
+        default: return "Failed"
+        }
+    }
+}
