@@ -4,8 +4,10 @@
 SWIFT ?= swift
 CONFIG ?= conf/parley.yaml
 
-# Build: Sofia-SIP (SIP stack), SQLite (storage), pkg-config, Opus, speexdsp (resampler), spandsp (G.722), libsrtp2.
-BUILD_DEBS := libsofia-sip-ua-dev libsqlite3-dev pkg-config libopus-dev libspeexdsp-dev libspandsp-dev libsrtp2-dev
+# Build: Sofia-SIP (SIP stack), SQLite (storage), pkg-config, Opus, speexdsp (resampler), spandsp (G.722), libsrtp2,
+# espeak-ng (TTS), pocketsphinx + its en-us model (STT), webrtc-audio-processing (VAD).
+BUILD_DEBS := libsofia-sip-ua-dev libsqlite3-dev pkg-config libopus-dev libspeexdsp-dev libspandsp-dev libsrtp2-dev \
+	libespeak-ng-dev libpocketsphinx-dev pocketsphinx-en-us libwebrtc-audio-processing-dev
 # Tests and sounds: SIPp, baresip, Kamailio (real SIP peers), sox and espeak-ng (audio files).
 TEST_DEBS := sip-tester baresip kamailio sox espeak-ng
 DEBS := $(BUILD_DEBS) $(TEST_DEBS)

@@ -46,6 +46,20 @@ let package = Package(
                        providers: [.apt(["libsrtp2-dev"])]),
         .target(name: "SRTP", dependencies: ["CSRTP", "RTP", "SDP"]),
 
+        // Offline speech engines: system libraries (headers in Sources/C*/).
+        .systemLibrary(name: "CEspeakNG", path: "Sources/CEspeakNG", pkgConfig: "espeak-ng",
+                       providers: [.apt(["libespeak-ng-dev"])]),
+        .systemLibrary(name: "CPocketSphinx", path: "Sources/CPocketSphinx", pkgConfig: "pocketsphinx",
+                       providers: [.apt(["libpocketsphinx-dev", "pocketsphinx-en-us"])]),
+        // WebRTC VAD: Debian ships the library but no header; cwebrtcvad.h declares the functions.
+        .systemLibrary(name: "CWebRTCVAD", path: "Sources/CWebRTCVAD",
+                       providers: [.apt(["libwebrtc-audio-processing-dev"])]),
+        // Offline TTS/STT/VAD and the agent's voice channel (no I/O, no SIP).
+        .target(name: "Speech", dependencies: [
+            "Codecs", "CEspeakNG", "CPocketSphinx", "CWebRTCVAD",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         // Configuration (YAML with file:line errors).
         .target(name: "ParleyConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
 
@@ -87,7 +101,7 @@ let package = Package(
 
         // Composition root.
         .executableTarget(name: "parley", dependencies: [
-            "Switch", "ParleyConfig", "Workflow", "Registrar",
+            "Switch", "ParleyConfig", "Workflow", "Registrar", "Speech",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -104,6 +118,9 @@ let package = Package(
         .testTarget(name: "TrunksTests", dependencies: ["Trunks"]),
         .testTarget(name: "SwitchTests", dependencies: [
             "Switch", "ParleyConfig", "ParleyTesting", "Trunks", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "SpeechTests", dependencies: [
+            "Speech", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "RTP", "SDP"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "WorkflowCrashHarness"], exclude: ["Fixtures"]),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Media
+import Speech
 import Synchronization
 import Workflow
 
@@ -9,7 +10,7 @@ import Workflow
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run a benchmark; the last line printed is one JSON object.",
-        subcommands: [MediaBench.self, WorkflowBench.self])
+        subcommands: [MediaBench.self, WorkflowBench.self, RoomBench.self, SpeechBench.self])
 }
 
 /// Concurrent G.711 echo calls on the media engine: steps up the call count and reports, per step,
@@ -78,5 +79,47 @@ struct WorkflowBench: ParsableCommand {
         case .failure(let error): throw error
         case nil: throw ExitCode(1)
         }
+    }
+}
+
+/// Room mixing cost: members in one room (G.711 or Opus), a few of them talking.
+struct RoomBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "room", abstract: "Conference mixing cost per member per tick.")
+
+    @Option(help: "Member counts to measure (G.711).") var members: [Int] = [100, 500, 1000, 2000]
+    @Option(help: "Members talking at once.") var talkers: Int = 3
+    @Option(help: "Opus member counts to measure.") var opusMembers: [Int] = [25, 50]
+    @Option(help: "Room rate (8000, 16000, 48000).") var rate: Int = 16000
+
+    func run() throws {
+        var last: RoomBenchmark.Result?
+        for n in members {
+            let r = try RoomBenchmark.run(members: n, talkers: talkers, roomRate: rate)
+            print(String(format: "codec=PCMU members=%d talkers=%d tick_median_us=%.0f tick_p99_us=%.0f per_member_us=%.2f members_per_core=%d",
+                         r.members, r.talkers, r.tickMedianMicroseconds, r.tickP99Microseconds, r.perMemberMicroseconds, r.membersPerCore))
+            last = r
+        }
+        var opusLast: RoomBenchmark.Result?
+        for n in opusMembers {
+            let r = try RoomBenchmark.run(members: n, talkers: talkers, opus: true, roomRate: rate, ticks: 150)
+            print(String(format: "codec=opus members=%d talkers=%d tick_median_us=%.0f tick_p99_us=%.0f per_member_us=%.1f members_per_core=%d",
+                         r.members, r.talkers, r.tickMedianMicroseconds, r.tickP99Microseconds, r.perMemberMicroseconds, r.membersPerCore))
+            opusLast = r
+        }
+        print("{\"room_rate\":\(rate),\"talkers\":\(talkers),\"pcmu_members\":\(last?.members ?? 0),\"pcmu_tick_median_us\":\(Int(last?.tickMedianMicroseconds ?? 0)),\"pcmu_per_member_us\":\(String(format: "%.2f", last?.perMemberMicroseconds ?? 0)),\"pcmu_members_per_core\":\(last?.membersPerCore ?? 0),\"opus_per_member_us\":\(String(format: "%.1f", opusLast?.perMemberMicroseconds ?? 0)),\"opus_members_per_core\":\(opusLast?.membersPerCore ?? 0)}")
+    }
+}
+
+/// Offline speech engines: TTS latency, STT cost per audio second, VAD, barge-in.
+struct SpeechBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "speech", abstract: "espeak-ng, pocketsphinx and VAD figures.")
+
+    @Flag(help: "Skip the language-model decoder (~100 MB, slow to build).") var grammarOnly = false
+
+    func run() throws {
+        var options = SpeechBenchmark.Options()
+        options.languageModel = !grammarOnly
+        let report = try SpeechBenchmark.run(options)
+        print(report.jsonLine)
     }
 }
