@@ -182,8 +182,13 @@ public enum AudioNegotiation {
         } catch {
             throw NegotiationError(reason: "SRTP: \(error.description)")
         }
-        let direction = offer.direction(for: m).reversed
         let conn = offer.connection(for: m)
+        var direction = offer.direction(for: m).reversed
+        if conn?.isHoldAddress ?? true {
+            // RFC 2543-style hold (c=0.0.0.0): there is nowhere to send, so never answer that we will
+            // (RFC 6337 §5.3): sendrecv → recvonly, sendonly → inactive.
+            if direction == .sendrecv { direction = .recvonly } else if direction == .sendonly { direction = .inactive }
+        }
         let mux = m.rtcpMux
         var answer = MediaDescription(media: "audio", port: local.port, proto: m.proto, formats: [String(pick.payloadType)])
         let ours = pick.codec.encoding == .opus ? CodecDescription.opus(local.factory.opusReceiveParameters()) : pick.codec

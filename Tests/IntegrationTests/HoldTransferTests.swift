@@ -152,4 +152,17 @@ final class HoldTransferTests: XCTestCase {
         XCTAssertTrue(alice.waitForEvent("CALL_CLOSED", timeout: 20), alice.output())
         XCTAssertTrue(server.log.contains("reason=callee hung up"), "only the transferor's own BYE ends the call\n" + server.log)
     }
+
+    func testHoldReInvitesAreAnsweredWithTheRightDirections() throws {
+        let server = try ParleyServer(name: "hold-sdp")
+        addTeardownBlock { server.stop() }
+        let work = try PeerFiles.scratchDirectory("sipp-hold")
+        let result = try SIPp.run(scenario: "uac_hold", arguments: [
+            "127.0.0.1:\(server.sipPort)", "-s", "9196", "-p", "\(try FreePorts.sipPort())", "-m", "1",
+        ], workingDirectory: work, timeout: 60)
+        // check_it fails the call when an answer's direction is wrong.
+        XCTAssertEqual(result.successfulCalls, 1, result.output + server.log)
+        XCTAssertEqual(result.failedCalls, 0, result.output)
+        XCTAssertEqual(server.log.components(separatedBy: "re-INVITE answered").count - 1, 4, server.log)
+    }
 }
