@@ -239,7 +239,12 @@ ps_stack_t *ps_stack_create(const ps_config_t *config, ps_event_cb on_event, ps_
                             NUTAG_AUTOANSWER(0),
                             NUTAG_AUTOACK(1),
                             NUTAG_ENABLEINVITE(1),
-                            NUTAG_SESSION_TIMER(0),
+                            /* RFC 4028: 30-minute sessions; too short a Session-Expires gets 422 with
+                               Min-SE; the caller refreshes unless it asks us to (then nua sends UPDATE). */
+                            NUTAG_SESSION_TIMER(1800),
+                            NUTAG_MIN_SE(90),
+                            NUTAG_SESSION_REFRESHER(nua_remote_refresher),
+                            NUTAG_UPDATE_REFRESH(1),
                             NUTAG_APPL_METHOD("UPDATE"),
                             NUTAG_APPL_METHOD("INFO"),
                             NUTAG_APPL_METHOD("REGISTER"),

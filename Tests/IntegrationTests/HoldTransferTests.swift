@@ -165,4 +165,15 @@ final class HoldTransferTests: XCTestCase {
         XCTAssertEqual(result.failedCalls, 0, result.output)
         XCTAssertEqual(server.log.components(separatedBy: "re-INVITE answered").count - 1, 4, server.log)
     }
+
+    func testSessionTimersAnswer422WithMinSEAndHonourSessionExpires() throws {
+        let server = try ParleyServer(name: "session-timer")
+        addTeardownBlock { server.stop() }
+        let work = try PeerFiles.scratchDirectory("sipp-session-timer")
+        let result = try SIPp.run(scenario: "uac_session_timer", arguments: [
+            "127.0.0.1:\(server.sipPort)", "-s", "9196", "-p", "\(try FreePorts.sipPort())", "-m", "1",
+        ], workingDirectory: work, timeout: 60)
+        XCTAssertEqual(result.successfulCalls, 1, result.output + server.log)
+        XCTAssertEqual(result.failedCalls, 0, result.output)
+    }
 }
