@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // C libraries (system-library targets; Swift never imports Sofia's headers directly).
@@ -81,6 +83,18 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // The AI agent: definitions (conf/agents), the version catalog, brains (scripted, OpenAI-compatible),
+        // tools, and the runtime that drives a call's conversation workflow.
+        .target(name: "Agent", dependencies: [
+            "Workflow", "ParleyConfig",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+
         // Digest auth, brute-force limiter, registrar + location service (no Sofia, no sockets).
         .target(name: "Registrar", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -118,6 +132,13 @@ let package = Package(
         .testTarget(name: "TrunksTests", dependencies: ["Trunks"]),
         .testTarget(name: "SwitchTests", dependencies: [
             "Switch", "ParleyConfig", "ParleyTesting", "Trunks", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "AgentTests", dependencies: [
+            "Agent", "Workflow", "ParleyConfig",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .testTarget(name: "SpeechTests", dependencies: [
             "Speech", .product(name: "Logging", package: "swift-log"),

@@ -20,6 +20,26 @@ public enum Conversation {
         public static func signal(_ input: Void) -> ConversationSignal { .hangUp }
     }
 
+    /// The caller spoke over the agent and heard only `heard` of its last line.
+    public enum BargeIn: SignalDefinition {
+        public typealias Workflow = ConversationWorkflow
+        public static func signal(_ input: String) -> ConversationSignal { .bargeIn(heard: input) }
+    }
+
+    /// How a call action the agent asked for went.
+    public enum ActionResult: SignalDefinition {
+        public typealias Workflow = ConversationWorkflow
+        public static func signal(_ input: (id: String, ok: Bool, detail: String)) -> ConversationSignal {
+            .toolResult(id: input.id, ok: input.ok, detail: input.detail)
+        }
+    }
+
+    /// The agent was placed in a conference room (nil: it left).
+    public enum Conference: SignalDefinition {
+        public typealias Workflow = ConversationWorkflow
+        public static func signal(_ input: String?) -> ConversationSignal { .conference(room: input) }
+    }
+
     /// Make the agent say a line; answers with the turn number.
     public enum Say: UpdateDefinition {
         public typealias Workflow = ConversationWorkflow
@@ -87,6 +107,16 @@ public enum Conversation {
     public enum Digits: QueryDefinition {
         public typealias Workflow = ConversationWorkflow
         public static func answer(_ input: Void, state: ConversationState) -> String { state.digits }
+    }
+
+    /// The call action the conversation is waiting on, if any. A host that re-attaches to a
+    /// recovered conversation carries it out again (effects are not replayed).
+    public enum PendingAction: QueryDefinition {
+        public typealias Workflow = ConversationWorkflow
+        public static func answer(_ input: Void, state: ConversationState) -> ToolInvocation? {
+            guard let active = state.activeTool, active.call.isCallAction else { return nil }
+            return active
+        }
     }
 
     /// The phase and, once ending, why.

@@ -1,62 +1,3 @@
-/// Who said a turn.
-public enum Speaker: UInt8, Sendable, Equatable {
-    case user = 0
-    case agent = 1
-}
-
-/// One line of the conversation as the workflow remembers it.
-public struct Turn: Sendable, Equatable, WireCodable {
-    public var speaker: Speaker
-    public var text: String
-    public var at: WorkflowTime
-    /// The caller barged in; `text` is what they actually heard.
-    public var interrupted: Bool
-
-    public init(speaker: Speaker, text: String, at: WorkflowTime, interrupted: Bool = false) {
-        self.speaker = speaker
-        self.text = text
-        self.at = at
-        self.interrupted = interrupted
-    }
-
-    public func encode(to writer: inout WireWriter) {
-        writer.write(byte: speaker.rawValue)
-        writer.write(string: text)
-        at.encode(to: &writer)
-        writer.write(bool: interrupted)
-    }
-
-    public init(from reader: inout WireReader) throws(WireError) {
-        let tag = try reader.readByte("Turn.speaker")
-        guard let speaker = Speaker(rawValue: tag) else { throw reader.unknownTag(UInt64(tag), "Speaker") }
-        self.speaker = speaker
-        text = try reader.readString("Turn.text")
-        at = try reader.read()
-        interrupted = try reader.readBool()
-    }
-}
-
-/// Who the call is with; travels with the conversation.
-public struct ConversationInput: Sendable, Equatable, WireCodable {
-    public var caller: String
-    public var callee: String
-
-    public init(caller: String, callee: String) {
-        self.caller = caller
-        self.callee = callee
-    }
-
-    public func encode(to writer: inout WireWriter) {
-        writer.write(string: caller)
-        writer.write(string: callee)
-    }
-
-    public init(from reader: inout WireReader) throws(WireError) {
-        caller = try reader.readString("ConversationInput.caller")
-        callee = try reader.readString("ConversationInput.callee")
-    }
-}
-
 /// What the call side tells the conversation.
 public enum ConversationSignal: Sendable, Equatable, WireCodable {
     /// Speech recognised; only final transcripts start a reply, partial ones show the caller is
@@ -67,6 +8,11 @@ public enum ConversationSignal: Sendable, Equatable, WireCodable {
     case hangUp
     /// The caller spoke over the agent; `heard` is the part of the agent's last turn they heard.
     case bargeIn(heard: String)
+    /// The host carried out (or failed) the call action ``ToolInvocation`` `id`.
+    case toolResult(id: String, ok: Bool, detail: String)
+    /// The agent now sits in this conference room (nil: it left); there it answers only when
+    /// addressed by name, if the agent has one.
+    case conference(room: String?)
 
     public func encode(to writer: inout WireWriter) {
         switch self {
@@ -82,6 +28,14 @@ public enum ConversationSignal: Sendable, Equatable, WireCodable {
         case .bargeIn(let heard):
             writer.write(byte: 3)
             writer.write(string: heard)
+        case .toolResult(let id, let ok, let detail):
+            writer.write(byte: 4)
+            writer.write(string: id)
+            writer.write(bool: ok)
+            writer.write(string: detail)
+        case .conference(let room):
+            writer.write(byte: 5)
+            room.encode(to: &writer)
         }
     }
 
@@ -91,6 +45,8 @@ public enum ConversationSignal: Sendable, Equatable, WireCodable {
         case 1: self = .dtmf(try reader.readString())
         case 2: self = .hangUp
         case 3: self = .bargeIn(heard: try reader.readString())
+        case 4: self = .toolResult(id: try reader.readString(), ok: try reader.readBool(), detail: try reader.readString())
+        case 5: self = .conference(room: try reader.read())
         case let tag: throw reader.unknownTag(UInt64(tag), "ConversationSignal")
         }
     }
@@ -143,58 +99,9 @@ public enum ConversationReply: Sendable, Equatable {
 public enum ConversationEffect: Sendable, Equatable {
     case speak(String)
     case hangUp
+    /// A blind transfer an operator asked for (``Conversation/Transfer``); no result expected.
     case transfer(target: String)
-}
-
-/// Work the conversation hands to the outside world.
-public enum ConversationActivity: Sendable, Equatable, WireCodable {
-    /// Ask the language model for the agent's next line.
-    case reply(turns: [Turn])
-    /// The end-of-call job: summarise the call.
-    case summarize(turns: [Turn], digits: String)
-
-    public func encode(to writer: inout WireWriter) {
-        switch self {
-        case .reply(let turns):
-            writer.write(byte: 0)
-            turns.encode(to: &writer)
-        case .summarize(let turns, let digits):
-            writer.write(byte: 1)
-            turns.encode(to: &writer)
-            writer.write(string: digits)
-        }
-    }
-
-    public init(from reader: inout WireReader) throws(WireError) {
-        switch try reader.readByte("ConversationActivity") {
-        case 0: self = .reply(turns: try reader.read())
-        case 1: self = .summarize(turns: try reader.read(), digits: try reader.readString())
-        case let tag: throw reader.unknownTag(UInt64(tag), "ConversationActivity")
-        }
-    }
-}
-
-/// What those activities return.
-public enum ConversationActivityOutput: Sendable, Equatable, WireCodable {
-    case reply(String)
-    case summary(String)
-
-    public func encode(to writer: inout WireWriter) {
-        switch self {
-        case .reply(let text):
-            writer.write(byte: 0)
-            writer.write(string: text)
-        case .summary(let text):
-            writer.write(byte: 1)
-            writer.write(string: text)
-        }
-    }
-
-    public init(from reader: inout WireReader) throws(WireError) {
-        switch try reader.readByte("ConversationActivityOutput") {
-        case 0: self = .reply(try reader.readString())
-        case 1: self = .summary(try reader.readString())
-        case let tag: throw reader.unknownTag(UInt64(tag), "ConversationActivityOutput")
-        }
-    }
+    /// A call action the agent chose (transfer, hold, resume, send DTMF, join a conference).
+    /// The host carries it out and answers with ``ConversationSignal/toolResult(id:ok:detail:)``.
+    case action(ToolInvocation)
 }

@@ -4,6 +4,12 @@
 /// digits; on hang-up run the end-of-call summary and complete. The talking phase runs under a
 /// maximum-duration scope that ends the call politely. It speaks to the call only through
 /// ``ConversationEffect`` values.
+///
+/// A conversation pinned to an agent (``ConversationInput/agent``) runs with that agent's
+/// settings and also executes the tool calls its brain returns, one at a time and in order
+/// (see `ConversationWorkflow+Tools.swift`): call actions as effects answered by a
+/// `.toolResult` signal, digit collection as a step of its own, HTTP tools as activities; then
+/// it asks the brain again when a tool produced something to read.
 public struct ConversationWorkflow: WorkflowDefinition {
     public typealias Input = ConversationInput
     public typealias State = ConversationState
@@ -20,9 +26,13 @@ public struct ConversationWorkflow: WorkflowDefinition {
     public static let mainScope: ScopeID = "main"
     public static let idleTimer: TimerID = "idle"
     public static let summaryActivity: ActivityID = "summary"
+    public static let webhookActivity: ActivityID = "webhook"
+    public static let collectTimer: TimerID = "collect"
 
+    /// Settings for conversations started without an agent pin.
     public let settings: ConversationSettings
-    /// The agent definition's content hash.
+    /// The version of this logic. Conversations pinned to an agent record the agent
+    /// definition's content hash in their input; others used to record it here.
     public let version: String
 
     public init(settings: ConversationSettings = ConversationSettings(), version: String) {
@@ -42,6 +52,7 @@ public struct ConversationWorkflow: WorkflowDefinition {
         switch event {
         case .started:
             state.startedAt = now
+            let settings = settings(state)
             commands.append(.openScope(Self.mainScope, deadline: now + settings.maxDuration))
             if let greeting = settings.greeting { say(greeting, &state, now, &commands) }
             armIdle(&state, now, &commands)
@@ -51,25 +62,32 @@ public struct ConversationWorkflow: WorkflowDefinition {
             handle(update, id, &state, now, &commands)
         case .timerFired(let timer) where timer == Self.idleTimer:
             idle(&state, now, &commands)
+        case .timerFired(let timer) where timer == Self.collectTimer:
+            collectionTimedOut(&state, now, &commands)
         case .timerFired:
             break
         case .activityCompleted(let id, let output):
             completed(id, output, &state, now, &commands)
-        case .activityFailed(let id, _):
-            failed(id, &state, now, &commands)
+        case .activityFailed(let id, let failure):
+            failed(id, failure, &state, now, &commands)
         case .scopeExpired(let scope) where scope == Self.mainScope:
-            end(.maxDuration, goodbye: settings.maxDurationGoodbye, &state, now, &commands)
+            end(.maxDuration, goodbye: settings(state).maxDurationGoodbye, &state, now, &commands)
         case .scopeExpired:
             break
         case .cancelRequested:
-            end(.cancelled, goodbye: settings.cancelGoodbye, &state, now, &commands)
+            end(.cancelled, goodbye: settings(state).cancelGoodbye, &state, now, &commands)
         }
-        if state.phase == .active, state.pendingReply == nil,
-           context.historyLength >= settings.continueAsNewAfter {
+        if state.phase == .active, state.pendingReply == nil, state.activeTool == nil,
+           context.historyLength >= settings(state).continueAsNewAfter {
             state.continuations += 1
             commands.append(.continueAsNew(state))
         }
         return commands
+    }
+
+    /// The settings this conversation runs with: its agent's, else the definition's.
+    func settings(_ state: ConversationState) -> ConversationSettings {
+        state.input.agent?.settings ?? settings
     }
 
     private func handle(_ signal: ConversationSignal, _ state: inout ConversationState, _ now: WorkflowTime,
@@ -80,10 +98,20 @@ public struct ConversationWorkflow: WorkflowDefinition {
             state.idleCount = 0
             armIdle(&state, now, &commands)
             guard isFinal, !text.isEmpty else { return }
+            guard shouldAnswer(text, state) else {
+                // Heard, kept for context, not answered (a tool is running, or in a conference
+                // nobody said the agent's name).
+                state.turns.append(Turn(speaker: .user, text: text, at: now))
+                if state.activeTool != nil { state.followUp = true }
+                return
+            }
             requestReply(to: text, &state, now, &commands)
         case .dtmf(let digit):
-            state.digits += digit
-            state.idleCount = 0
+            dtmf(digit, &state, now, &commands)
+        case .toolResult(let id, let ok, let detail):
+            toolFinished(id, ok: ok, detail: detail, &state, now, &commands)
+        case .conference(let room):
+            state.room = room
             armIdle(&state, now, &commands)
         case .bargeIn(let heard):
             if let last = state.turns.lastIndex(where: { $0.speaker == .agent }) {
@@ -129,19 +157,31 @@ public struct ConversationWorkflow: WorkflowDefinition {
     }
 
     /// Records the caller's line and asks the model, abandoning a reply still in flight.
-    private func requestReply(to text: String, _ state: inout ConversationState, _ now: WorkflowTime,
-                              _ commands: inout Commands) {
-        state.turns.append(Turn(speaker: .user, text: text, at: now))
+    func requestReply(to text: String, isDTMF: Bool = false, _ state: inout ConversationState, _ now: WorkflowTime,
+                      _ commands: inout Commands) {
+        state.turns.append(Turn(speaker: .user, text: text, at: now, isDTMF: isDTMF))
         if let previous = state.pendingReply { commands.append(.cancelActivity(previous)) }
         releaseAsk("superseded by a newer utterance", &state, &commands)
+        state.toolRounds = 0
+        askModel(&state, &commands)
+    }
+
+    /// Starts a reply activity over the turns so far.
+    func askModel(_ state: inout ConversationState, _ commands: inout Commands) {
         state.replyCount += 1
         let id = ActivityID("reply-\(state.replyCount)")
         state.pendingReply = id
-        commands.append(.runActivity(id, .reply(turns: state.turns), settings.replyOptions, scope: Self.mainScope))
+        let activity: ConversationActivity
+        if let context = agentContext(state) {
+            activity = .agentReply(context, turns: state.turns)
+        } else {
+            activity = .reply(turns: state.turns)
+        }
+        commands.append(.runActivity(id, activity, settings(state).replyOptions, scope: Self.mainScope))
     }
 
     /// Fails the pending `ask` update, if any.
-    private func releaseAsk(_ reason: String, _ state: inout ConversationState, _ commands: inout Commands) {
+    func releaseAsk(_ reason: String, _ state: inout ConversationState, _ commands: inout Commands) {
         guard let ask = state.pendingAsk else { return }
         state.pendingAsk = nil
         commands.append(.answerUpdate(ask, .failure(UpdateFailure(reason))))
@@ -149,10 +189,11 @@ public struct ConversationWorkflow: WorkflowDefinition {
 
     private func idle(_ state: inout ConversationState, _ now: WorkflowTime, _ commands: inout Commands) {
         guard state.phase == .active else { return }
+        let settings = settings(state)
         state.idleCount += 1
         if state.idleCount == 1 {
             say(settings.idlePrompt, &state, now, &commands)
-            armIdle(&state, now, &commands)
+            armIdle(&state, now, after: settings.secondIdleTimeout, &commands)
         } else {
             end(.idle, goodbye: settings.idleGoodbye, &state, now, &commands)
         }
@@ -161,6 +202,16 @@ public struct ConversationWorkflow: WorkflowDefinition {
     private func completed(_ id: ActivityID, _ output: ConversationActivityOutput, _ state: inout ConversationState,
                            _ now: WorkflowTime, _ commands: inout Commands) {
         switch output {
+        case .agentReply(let text, let calls):
+            guard id == state.pendingReply, state.phase == .active else { return }
+            state.pendingReply = nil
+            agentReplied(text, calls, &state, now, &commands)
+        case .toolOutput(let text):
+            guard let active = state.activeTool, id == Self.toolActivity(active) else { return }
+            toolFinished(active.id, ok: true, detail: text, &state, now, &commands)
+        case .delivered:
+            guard id == Self.webhookActivity, state.phase == .ending else { return }
+            finish(&state, now, &commands)
         case .reply(let text):
             guard id == state.pendingReply, state.phase == .active else { return }
             state.pendingReply = nil
@@ -173,37 +224,62 @@ public struct ConversationWorkflow: WorkflowDefinition {
         case .summary(let text):
             guard id == Self.summaryActivity, state.phase == .ending else { return }
             state.summary = text
+            summarized(&state, now, &commands)
+        }
+    }
+
+    private func failed(_ id: ActivityID, _ failure: ActivityFailure, _ state: inout ConversationState,
+                        _ now: WorkflowTime, _ commands: inout Commands) {
+        if id == state.pendingReply, state.phase == .active {
+            state.pendingReply = nil
+            releaseAsk("the language model failed", &state, &commands)
+            say(settings(state).fallbackReply, &state, now, &commands)
+            armIdle(&state, now, &commands)
+        } else if let active = state.activeTool, id == Self.toolActivity(active), state.phase == .active {
+            let detail = failure.message.isEmpty ? "failed (\(failure.type))" : "failed (\(failure.type)): \(failure.message)"
+            toolFinished(active.id, ok: false, detail: detail, &state, now, &commands)
+        } else if id == Self.summaryActivity, state.phase == .ending {
+            summarized(&state, now, &commands)
+        } else if id == Self.webhookActivity, state.phase == .ending {
             finish(&state, now, &commands)
         }
     }
 
-    private func failed(_ id: ActivityID, _ state: inout ConversationState, _ now: WorkflowTime,
-                        _ commands: inout Commands) {
-        if id == state.pendingReply, state.phase == .active {
-            state.pendingReply = nil
-            releaseAsk("the language model failed", &state, &commands)
-            say(settings.fallbackReply, &state, now, &commands)
-            armIdle(&state, now, &commands)
-        } else if id == Self.summaryActivity, state.phase == .ending {
+    /// After the summary (or its failure): the webhook job if the agent has one, else done.
+    private func summarized(_ state: inout ConversationState, _ now: WorkflowTime, _ commands: inout Commands) {
+        guard let context = agentContext(state), settings(state).webhook else {
             finish(&state, now, &commands)
+            return
         }
+        let report = CallReport(reason: state.endReason ?? .cancelled, summary: state.summary, turns: state.turns,
+                                startedAt: state.startedAt, endedAt: now)
+        commands.append(.runActivity(Self.webhookActivity, .webhook(context, report), settings(state).webhookOptions))
     }
 
     /// Ends the talking phase: cancel what belongs to it, say goodbye, hang up, and start the
     /// end-of-call job outside the cancelled scope.
-    private func end(_ reason: EndReason, goodbye: String?, hangUp: Bool = true, _ state: inout ConversationState,
-                     _ now: WorkflowTime, _ commands: inout Commands) {
+    func end(_ reason: EndReason, goodbye: String?, hangUp: Bool = true, _ state: inout ConversationState,
+             _ now: WorkflowTime, _ commands: inout Commands) {
         guard state.phase == .active else { return }
         state.phase = .ending
         state.endReason = reason
         state.idleDeadline = nil
         state.pendingReply = nil
+        state.activeTool = nil
+        state.toolQueue = []
+        state.collection = nil
+        state.followUp = false
         releaseAsk("the call ended (\(reason))", &state, &commands)
         commands.append(.cancelScope(Self.mainScope))
         if let goodbye { say(goodbye, &state, now, &commands) }
         if hangUp { commands.append(.emit(.hangUp)) }
-        commands.append(.runActivity(Self.summaryActivity, .summarize(turns: state.turns, digits: state.digits),
-                                     settings.summaryOptions))
+        let summary: ConversationActivity
+        if let context = agentContext(state) {
+            summary = .agentSummary(context, turns: state.turns)
+        } else {
+            summary = .summarize(turns: state.turns, digits: state.digits)
+        }
+        commands.append(.runActivity(Self.summaryActivity, summary, settings(state).summaryOptions))
     }
 
     private func finish(_ state: inout ConversationState, _ now: WorkflowTime, _ commands: inout Commands) {
@@ -213,14 +289,24 @@ public struct ConversationWorkflow: WorkflowDefinition {
             turnCount: state.turns.count, duration: now - state.startedAt)))
     }
 
-    private func say(_ text: String, _ state: inout ConversationState, _ now: WorkflowTime, _ commands: inout Commands) {
+    func say(_ text: String, _ state: inout ConversationState, _ now: WorkflowTime, _ commands: inout Commands) {
         state.turns.append(Turn(speaker: .agent, text: text, at: now))
         commands.append(.emit(.speak(text)))
     }
 
-    /// Moves the idle deadline: state plus a re-armed timer, no event.
-    private func armIdle(_ state: inout ConversationState, _ now: WorkflowTime, _ commands: inout Commands) {
-        let deadline = now + settings.idleTimeout
+    /// Moves the idle deadline: state plus a re-armed timer, no event. While the caller is on
+    /// hold, a tool runs, digits are being collected or the agent sits in a conference, no idle
+    /// prompt applies and the timer is stopped instead.
+    func armIdle(_ state: inout ConversationState, _ now: WorkflowTime, after timeout: Duration? = nil,
+                 _ commands: inout Commands) {
+        if state.onHold || state.activeTool != nil || state.collection != nil || state.room != nil {
+            if state.idleDeadline != nil {
+                state.idleDeadline = nil
+                commands.append(.cancelTimer(Self.idleTimer))
+            }
+            return
+        }
+        let deadline = now + (timeout ?? settings(state).idleTimeout)
         state.idleDeadline = deadline
         commands.append(.startTimer(Self.idleTimer, at: deadline, scope: Self.mainScope))
     }

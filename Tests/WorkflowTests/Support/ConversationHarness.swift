@@ -21,10 +21,11 @@ final class FakeLanguageModel: @unchecked Sendable {
     }
 
     var handler: ActivityHandler<ConversationWorkflow> {
-        { [self] activity, _ in try await run(activity) }
+        { [self] activity, context in try await run(activity, context) }
     }
 
-    private func run(_ activity: ConversationActivity) async throws -> ConversationActivityOutput {
+    private func run(_ activity: ConversationActivity, _ context: ActivityContext) async throws
+    -> ConversationActivityOutput {
         let failure = lock.withLock { () -> ActivityFailure? in
             calls.append(activity)
             return failures.isEmpty ? nil : failures.removeFirst()
@@ -38,6 +39,8 @@ final class FakeLanguageModel: @unchecked Sendable {
             return .reply("Reply to: \(turns.last(where: { $0.speaker == .user })?.text ?? "")")
         case .summarize(let turns, let digits):
             return .summary("summary of \(turns.count) turns, digits \(digits)")
+        case .agentReply, .tool, .agentSummary, .webhook:
+            return try await EchoConversationActivities.run(activity, context)
         }
     }
 }
