@@ -115,7 +115,7 @@ let package = Package(
 
         // Composition root.
         .executableTarget(name: "parley", dependencies: [
-            "Switch", "ParleyConfig", "Workflow", "Registrar", "Speech",
+            "Switch", "ParleyConfig", "Workflow", "Registrar", "Speech", "Agent",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Agent
 import Media
 import Speech
 import Synchronization
@@ -10,7 +11,7 @@ import Workflow
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run a benchmark; the last line printed is one JSON object.",
-        subcommands: [MediaBench.self, WorkflowBench.self, RoomBench.self, SpeechBench.self])
+        subcommands: [MediaBench.self, WorkflowBench.self, RoomBench.self, SpeechBench.self, AgentBench.self])
 }
 
 /// Concurrent G.711 echo calls on the media engine: steps up the call count and reports, per step,
@@ -121,5 +122,39 @@ struct SpeechBench: ParsableCommand {
         options.languageModel = !grammarOnly
         let report = try SpeechBenchmark.run(options)
         print(report.jsonLine)
+    }
+}
+
+/// The agent's per-turn figures: workflow overhead (signal → speak effect), scripted brain, BM25.
+struct AgentBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "agent", abstract: "Agent turn overhead with the scripted brain.")
+
+    @Option(help: "Agent definition file.") var definition = "conf/agents/receptionist.yaml"
+    @Option(help: "Conversations run one after another.") var conversations = 10
+    @Option(help: "Turns in each conversation.") var turns = 50
+
+    func run() throws {
+        let agent = try AgentDefinitionLoader.load(path: definition)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-agentbench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outcome = Mutex<Result<String, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let (count, each) = (conversations, turns)
+        Task {
+            do {
+                let report = try await AgentBenchmark.run(definition: agent, directory: folder, conversations: count, turnsEach: each)
+                outcome.withLock { $0 = .success(report.jsonLine) }
+            } catch {
+                outcome.withLock { $0 = .failure(error) }
+            }
+            done.signal()
+        }
+        done.wait()
+        switch outcome.withLock({ $0 }) {
+        case .success(let json): print(json)
+        case .failure(let error): throw error
+        case nil: throw ExitCode(1)
+        }
     }
 }
