@@ -46,6 +46,19 @@ public enum AudioAnalysis {
         return frequency
     }
 
+    /// The amplitude of one frequency in `samples` (a single-bin DFT, scaled so that a sine of
+    /// amplitude A reads about A): "is this tone in there, and how loud".
+    public static func amplitude<Samples: Collection>(of frequency: Double, in samples: Samples, sampleRate: Int) -> Double
+    where Samples.Element == Int16 {
+        var re = 0.0, im = 0.0
+        for (i, s) in samples.enumerated() {
+            let phase = 2 * Double.pi * frequency * Double(i) / Double(sampleRate)
+            re += Double(s) * cos(phase)
+            im -= Double(s) * sin(phase)
+        }
+        return 2 * (re * re + im * im).squareRoot() / Double(max(samples.count, 1))
+    }
+
     /// Root mean square in sample units; 0 for no samples.
     public static func rms(_ samples: [Int16]) -> Double {
         guard !samples.isEmpty else { return 0 }

@@ -34,15 +34,8 @@ final class ConferenceTests: XCTestCase {
         return (try XCTUnwrap(wav.pcm16Samples), wav.sampleRate)
     }
 
-    /// Amplitude of `frequency` (single-bin DFT, a sine of amplitude A gives about A).
     private func level(_ samples: ArraySlice<Int16>, _ frequency: Double, rate: Int) -> Double {
-        var re = 0.0, im = 0.0
-        for (i, s) in samples.enumerated() {
-            let phase = 2 * Double.pi * frequency * Double(i) / Double(rate)
-            re += Double(s) * cos(phase)
-            im -= Double(s) * sin(phase)
-        }
-        return 2 * (re * re + im * im).squareRoot() / Double(max(samples.count, 1))
+        AudioAnalysis.amplitude(of: frequency, in: samples, sampleRate: rate)
     }
 
     private func waitFor(_ text: String, count: Int, in server: ParleyServer, timeout: TimeInterval = 20) -> Bool {

@@ -36,13 +36,7 @@ final class HoldTransferTests: XCTestCase {
     }
 
     private func level(_ samples: ArraySlice<Int16>, _ frequency: Double, rate: Int) -> Double {
-        var re = 0.0, im = 0.0
-        for (i, s) in samples.enumerated() {
-            let phase = 2 * Double.pi * frequency * Double(i) / Double(rate)
-            re += Double(s) * cos(phase)
-            im -= Double(s) * sin(phase)
-        }
-        return 2 * (re * re + im * im).squareRoot() / Double(max(samples.count, 1))
+        AudioAnalysis.amplitude(of: frequency, in: samples, sampleRate: rate)
     }
 
     /// Samples between `from` and `to` seconds before the end of the recording (clamped).

@@ -9,15 +9,8 @@ final class AudioMixerTests: XCTestCase {
     private let rate = 16000
     private let frame = 320
 
-    /// The amplitude of `frequency` in `samples` (single-bin DFT, normalised to a sine's peak).
     private func level(_ samples: [Int16], _ frequency: Double) -> Double {
-        var re = 0.0, im = 0.0
-        for (i, s) in samples.enumerated() {
-            let phase = 2 * Double.pi * frequency * Double(i) / Double(rate)
-            re += Double(s) * cos(phase)
-            im -= Double(s) * sin(phase)
-        }
-        return 2 * (re * re + im * im).squareRoot() / Double(samples.count)
+        AudioAnalysis.amplitude(of: frequency, in: samples, sampleRate: rate)
     }
 
     private func channels(_ tones: [Double?]) -> [MixerChannel] {

@@ -68,13 +68,7 @@ final class RoomTests: XCTestCase {
     }
 
     private func level(_ samples: [Int16], _ frequency: Double, rate: Int = 8000) -> Double {
-        var re = 0.0, im = 0.0
-        for (i, s) in samples.enumerated() {
-            let phase = 2 * Double.pi * frequency * Double(i) / Double(rate)
-            re += Double(s) * cos(phase)
-            im -= Double(s) * sin(phase)
-        }
-        return 2 * (re * re + im * im).squareRoot() / Double(max(samples.count, 1))
+        AudioAnalysis.amplitude(of: frequency, in: samples, sampleRate: rate)
     }
 
     func testThreeMembersEachHearTheOthersAcrossCodecs() throws {
