@@ -5,9 +5,9 @@ import XCTest
 /// `GET /events` over real HTTP: Server-Sent Events in publication order.
 final class EventStreamTests: XCTestCase {
     /// Reads the stream in the background until `count` events arrived.
-    private func collect(_ client: ControlClient, count: Int, query: [(String, String)] = []) -> Task<[ServerSentEvent], any Error> {
+    private func collect(_ client: ControlClient, count: Int, query: [(String, String)] = []) -> Task<[EventStreamMessage], any Error> {
         Task {
-            let received = ControlLock<[ServerSentEvent]>([])
+            let received = ControlLock<[EventStreamMessage]>([])
             try await client.stream("/events", query: query) { event in
                 received.withLock { list -> Int in
                     list.append(event)
@@ -58,7 +58,7 @@ final class EventStreamTests: XCTestCase {
 
         // A client that saw event 2 reconnects and gets 3 and 4 from the recent ring, then live ones.
         let resumer = Task {
-            let received = ControlLock<[ServerSentEvent]>([])
+            let received = ControlLock<[EventStreamMessage]>([])
             try await client.stream("/events", headers: [("Last-Event-ID", "2")]) { event in
                 received.withLock { list -> Int in
                     list.append(event)
@@ -75,7 +75,7 @@ final class EventStreamTests: XCTestCase {
         let recent = try await client.get([ControlEventEnvelope].self, "/events/recent", query: [("call", "c-2")])
         XCTAssertEqual(recent.map(\.sequence), [2, 3, 4, 5])
         let afterQuery = Task {
-            let received = ControlLock<[ServerSentEvent]>([])
+            let received = ControlLock<[EventStreamMessage]>([])
             try await client.stream("/events", query: [("after", "4")]) { event in
                 received.withLock { list -> Int in
                     list.append(event)
@@ -102,14 +102,14 @@ final class EventStreamTests: XCTestCase {
     }
 
     func testParserHandlesSplitChunksCRLFCommentsAndMultilineData() {
-        var parser = ServerSentEventParser()
+        var parser = EventStreamParser()
         let text = ": hello\r\nretry: 3000\r\nid: 7\r\nevent: dtmf\r\ndata: {\"a\":\r\ndata: 1}\r\n\r\nda"
-        var events: [ServerSentEvent] = []
+        var events: [EventStreamMessage] = []
         for byte in Array(text.utf8) { events += parser.feed([byte]) }
         events += parser.feed(Array("ta: plain\n\n\n".utf8))
         XCTAssertEqual(events, [
-            ServerSentEvent(event: "dtmf", data: "{\"a\":\n1}", id: "7"),
-            ServerSentEvent(event: "message", data: "plain", id: "7"),
+            EventStreamMessage(event: "dtmf", data: "{\"a\":\n1}", id: "7"),
+            EventStreamMessage(event: "message", data: "plain", id: "7"),
         ])
     }
 }

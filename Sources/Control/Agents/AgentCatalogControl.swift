@@ -8,7 +8,7 @@ public protocol AgentCatalogControl: Sendable {
     func agents() async throws(ControlError) -> [AgentSummary]
     /// Checks a definition without storing or activating it. Problems in the file are part of
     /// the report (`valid: false`), not errors.
-    func validate(_ source: AgentDefinitionSource) async throws(ControlError) -> AgentValidationReport
+    func validate(_ source: AgentDefinitionText) async throws(ControlError) -> AgentValidationReport
 }
 
 extension AgentCatalogControl {

@@ -7,9 +7,9 @@ public struct AgentSummary: Codable, Sendable, Equatable {
     /// The version new calls use (the content hash of the current file).
     public var currentVersion: String
     /// Stored versions, newest first; conversations stay pinned to the one they started with.
-    public var versions: [AgentVersionInfo]
+    public var versions: [AgentVersionSummary]
 
-    public init(name: String, description: String? = nil, currentVersion: String, versions: [AgentVersionInfo]) {
+    public init(name: String, description: String? = nil, currentVersion: String, versions: [AgentVersionSummary]) {
         self.name = name
         self.description = description
         self.currentVersion = currentVersion
@@ -17,7 +17,7 @@ public struct AgentSummary: Codable, Sendable, Equatable {
     }
 }
 
-public struct AgentVersionInfo: Codable, Sendable, Equatable {
+public struct AgentVersionSummary: Codable, Sendable, Equatable {
     /// The definition's content hash.
     public var version: String
     public var loadedAt: Date?
@@ -32,7 +32,7 @@ public struct AgentVersionInfo: Codable, Sendable, Equatable {
 }
 
 /// A definition file to validate (`POST /agents/validate`, as JSON, or the raw YAML body).
-public struct AgentDefinitionSource: Codable, Sendable, Equatable {
+public struct AgentDefinitionText: Codable, Sendable, Equatable {
     /// The file's name, used in problem locations.
     public var fileName: String?
     public var content: String

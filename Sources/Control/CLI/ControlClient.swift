@@ -151,9 +151,9 @@ public struct ControlClient: Sendable {
     /// Reads a Server-Sent Events stream, calling `handle` for each message until it returns
     /// false, the server ends the stream, or the task is cancelled.
     public func stream(_ path: String, query: [(String, String)] = [], headers: [(String, String)] = [],
-                       until handle: @escaping @Sendable (ServerSentEvent) async -> Bool) async throws(ControlClientError) {
+                       until handle: @escaping @Sendable (EventStreamMessage) async -> Bool) async throws(ControlClientError) {
         let uri = target(path, query: query)
-        let parser = ControlLock(ServerSentEventParser())
+        let parser = ControlLock(EventStreamParser())
         let response: Response
         do {
             response = try await exchange(.GET, uri, body: nil, contentType: "application/json",

@@ -71,11 +71,15 @@ public struct ConversationCommand: ParsableCommand {
             case .signal(.dtmf(let digit)): "dtmf \(digit)"
             case .signal(.hangUp): "hang-up"
             case .signal(.bargeIn(let heard)): "barge-in, heard: \(heard)"
+            case .signal(.toolResult(let id, let ok, let detail)): "tool \(id) \(ok ? "ok" : "failed"): \(detail)"
+            case .signal(.conference(let room)): room.map { "joined conference \($0)" } ?? "left the conference"
             case .update(let id, .say(let text)): "#\(id) say: \(text)"
             case .update(let id, .transfer(let target)): "#\(id) transfer to \(target)"
             case .update(let id, .ask(let question)): "#\(id) ask: \(question)"
             case .timerFired(let timer): timer
-            case .activityCompleted(let activity, let output): "\(activity) \(output.type): \(output.text)"
+            case .activityCompleted(let activity, let output):
+                "\(activity) \(output.type): \(output.text)"
+                    + (output.toolCalls.map { " [" + $0.map { "\($0.name) \($0.action)" }.joined(separator: ", ") + "]" } ?? "")
             case .activityFailed(let activity, let failure): "\(activity) \(failure.type): \(failure.message)"
             case .scopeExpired(let scope): scope
             case .cancelRequested, .snapshot: ""
@@ -141,10 +145,10 @@ public struct ConversationCommand: ParsableCommand {
     }
 
     public struct Query: ControlCommand {
-        public static let configuration = CommandConfiguration(abstract: "Run a query: turns, digits, status, state.")
+        public static let configuration = CommandConfiguration(abstract: "Run a query: turns, digits, status, state, pendingAction.")
         @OptionGroup public var options: ClientOptions
         @Argument(help: "The conversation id.") public var id: String
-        @Argument(help: "turns, digits, status or state.") public var name: String
+        @Argument(help: "turns, digits, status, state or pendingAction.") public var name: String
         public init() {}
 
         public func execute(with client: ControlClient) async throws(ControlClientError) -> String {
@@ -161,6 +165,8 @@ public struct ConversationCommand: ParsableCommand {
             case .digits(let digits): return digits + "\n"
             case .status(let phase, let reason): return phase + (reason.map { " (\($0))" } ?? "") + "\n"
             case .state(let state): return try prettyJSON(state)
+            case .pendingAction(let action):
+                return action.map { "\($0.id) \($0.name): \($0.action) \($0.detail)\n" } ?? "nothing pending\n"
             }
         }
     }

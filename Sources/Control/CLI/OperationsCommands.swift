@@ -36,7 +36,7 @@ public struct AgentsCommand: ParsableCommand {
                   let content = String(data: data, encoding: .utf8) else {
                 throw .usage("cannot read \(file) as UTF-8 text")
             }
-            let source = AgentDefinitionSource(fileName: (file as NSString).lastPathComponent, content: content)
+            let source = AgentDefinitionText(fileName: (file as NSString).lastPathComponent, content: content)
             let report = try await client.post(AgentValidationReport.self, "/agents/validate", body: source)
             if options.json { return try prettyJSON(report) }
             if report.valid {

@@ -112,18 +112,60 @@ public struct PendingActivityInfo: Codable, Sendable, Equatable {
 
 /// One line of the transcript.
 public struct TurnInfo: Codable, Sendable, Equatable {
-    /// "user" or "agent".
+    /// "user", "agent" or "tool" (a tool call's result).
     public var speaker: String
     public var text: String
     public var at: Date
     /// The caller barged in; `text` is what they heard.
     public var interrupted: Bool
+    /// Tools the agent called in this turn.
+    public var toolCalls: [ToolCallInfo]?
+    /// A tool call's outcome (tool turns).
+    public var toolResult: ToolResultInfo?
+    /// The caller's turn was keyed, not spoken.
+    public var isDTMF: Bool?
 
-    public init(speaker: String, text: String, at: Date, interrupted: Bool) {
+    public init(speaker: String, text: String, at: Date, interrupted: Bool, toolCalls: [ToolCallInfo]? = nil,
+                toolResult: ToolResultInfo? = nil, isDTMF: Bool? = nil) {
         self.speaker = speaker
         self.text = text
         self.at = at
         self.interrupted = interrupted
+        self.toolCalls = toolCalls
+        self.toolResult = toolResult
+        self.isDTMF = isDTMF
+    }
+}
+
+/// A tool the agent called: `{"id": "t1", "name": "front_desk", "action": "transfer",
+/// "detail": "1001 (blind)"}`. `action` is transfer, hold, resume, hangUp, sendDTMF,
+/// collectDigits, joinConference or http (then `detail` is the arguments' JSON text).
+public struct ToolCallInfo: Codable, Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var action: String
+    public var detail: String
+
+    public init(id: String, name: String, action: String, detail: String) {
+        self.id = id
+        self.name = name
+        self.action = action
+        self.detail = detail
+    }
+}
+
+/// How a tool call went.
+public struct ToolResultInfo: Codable, Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var ok: Bool
+    public var detail: String
+
+    public init(id: String, name: String, ok: Bool, detail: String) {
+        self.id = id
+        self.name = name
+        self.ok = ok
+        self.detail = detail
     }
 }
 
@@ -138,10 +180,13 @@ public struct OutcomeInfo: Codable, Sendable, Equatable {
     public var failed: Bool
 }
 
-/// Everything a conversation remembers (the `state` query).
+/// Everything a conversation remembers (the `state` query), except private digits.
 public struct ConversationStateInfo: Codable, Sendable, Equatable {
     public var caller: String
     public var callee: String
+    /// The agent the conversation is pinned to, and its definition version.
+    public var agent: String?
+    public var agentVersion: String?
     public var phase: String
     public var startedAt: Date
     public var turns: [TurnInfo]
@@ -153,6 +198,14 @@ public struct ConversationStateInfo: Codable, Sendable, Equatable {
     public var endReason: String?
     public var summary: String?
     public var continuations: Int
+    /// The tool call being carried out, and how many wait behind it.
+    public var activeTool: ToolCallInfo?
+    public var queuedTools: Int
+    public var onHold: Bool
+    /// The conference the agent sits in.
+    public var room: String?
+    /// A digit collection is in progress.
+    public var collectingDigits: Bool
 }
 
 /// A query's answer: `{"query": "turns", "turns": [...]}`, `{"query": "digits", "digits":
@@ -162,8 +215,10 @@ public enum QueryResult: Codable, Sendable, Equatable {
     case digits(String)
     case status(phase: String, endReason: String?)
     case state(ConversationStateInfo)
+    /// `{"query": "pendingAction", "action": {...}}`; no `action` when nothing waits.
+    case pendingAction(ToolCallInfo?)
 
-    private enum CodingKeys: String, CodingKey { case query, turns, digits, phase, endReason, state }
+    private enum CodingKeys: String, CodingKey { case query, turns, digits, phase, endReason, state, action }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -174,6 +229,7 @@ public enum QueryResult: Codable, Sendable, Equatable {
             self = .status(phase: try container.decode(String.self, forKey: .phase),
                            endReason: try container.decodeIfPresent(String.self, forKey: .endReason))
         case .state: self = .state(try container.decode(ConversationStateInfo.self, forKey: .state))
+        case .pendingAction: self = .pendingAction(try container.decodeIfPresent(ToolCallInfo.self, forKey: .action))
         }
     }
 
@@ -193,6 +249,9 @@ public enum QueryResult: Codable, Sendable, Equatable {
         case .state(let state):
             try container.encode(QueryName.state, forKey: .query)
             try container.encode(state, forKey: .state)
+        case .pendingAction(let action):
+            try container.encode(QueryName.pendingAction, forKey: .query)
+            try container.encodeIfPresent(action, forKey: .action)
         }
     }
 }

@@ -45,16 +45,52 @@ enum ConversationMapping {
     }
 
     static func turn(_ turn: Turn) -> TurnInfo {
-        TurnInfo(speaker: turn.speaker == .agent ? "agent" : "user", text: turn.text, at: date(turn.at),
-                 interrupted: turn.interrupted)
+        let speaker = switch turn.speaker {
+        case .user: "user"
+        case .agent: "agent"
+        case .tool: "tool"
+        }
+        return TurnInfo(speaker: speaker, text: turn.text, at: date(turn.at), interrupted: turn.interrupted,
+                        toolCalls: turn.toolCalls.isEmpty ? nil : turn.toolCalls.map(toolCall),
+                        toolResult: turn.toolResult.map {
+                            ToolResultInfo(id: $0.id, name: $0.name, ok: $0.ok, detail: $0.detail)
+                        },
+                        isDTMF: turn.isDTMF ? true : nil)
     }
 
-    static func signal(_ signal: ConversationSignal) -> SignalPayload {
+    static func toolCall(_ invocation: ToolInvocation) -> ToolCallInfo {
+        let (action, detail): (String, String) = switch invocation.call {
+        case .transfer(let target, .blind): ("transfer", "\(target) (blind)")
+        case .transfer(let target, .attended(let announce)): ("transfer", "\(target) (attended: \(announce))")
+        case .hold: ("hold", "")
+        case .resume: ("resume", "")
+        case .hangUp: ("hangUp", "")
+        case .sendDTMF(let digits): ("sendDTMF", digits)
+        case .collectDigits(let spec): ("collectDigits", collection(spec))
+        case .joinConference(let room): ("joinConference", room)
+        case .http(let name, let arguments): ("http", "\(name) \(arguments)")
+        }
+        return ToolCallInfo(id: invocation.id, name: invocation.name, action: action, detail: detail)
+    }
+
+    private static func collection(_ spec: DigitCollectionSpec) -> String {
+        let what = switch spec.mode {
+        case .count(let count): "\(count) digits"
+        case .grammar(let pattern): "digits matching \(pattern)"
+        }
+        return what + (spec.terminator.map { ", ended by \($0)" } ?? "")
+    }
+
+    /// A signal for the API. With `redactDigits` (the conversation keeps its digits private),
+    /// keys show as "•": operators see that a key was pressed, not which.
+    static func signal(_ signal: ConversationSignal, redactDigits: Bool = false) -> SignalPayload {
         switch signal {
         case .transcript(let text, let isFinal): .transcript(text: text, isFinal: isFinal)
-        case .dtmf(let digit): .dtmf(digit: digit)
+        case .dtmf(let digit): .dtmf(digit: redactDigits ? SignalPayload.redactedDigit : digit)
         case .hangUp: .hangUp
         case .bargeIn(let heard): .bargeIn(heard: heard)
+        case .toolResult(let id, let ok, let detail): .toolResult(id: id, ok: ok, detail: detail)
+        case .conference(let room): .conference(room: room)
         }
     }
 
@@ -64,6 +100,8 @@ enum ConversationMapping {
         case .dtmf(let digit): .dtmf(digit)
         case .hangUp: .hangUp
         case .bargeIn(let heard): .bargeIn(heard: heard)
+        case .toolResult(let id, let ok, let detail): .toolResult(id: id, ok: ok, detail: detail)
+        case .conference(let room): .conference(room: room)
         }
     }
 
@@ -75,16 +113,13 @@ enum ConversationMapping {
         }
     }
 
-    static func body(_ event: WorkflowEvent<ConversationWorkflow>) -> HistoryEvent.Body {
+    static func body(_ event: WorkflowEvent<ConversationWorkflow>, redactDigits: Bool) -> HistoryEvent.Body {
         switch event {
         case .started(let input): .started(caller: input.caller, callee: input.callee)
-        case .signal(let signal): .signal(self.signal(signal))
+        case .signal(let signal): .signal(self.signal(signal, redactDigits: redactDigits))
         case .update(let id, let update): .update(id: id.rawValue, self.update(update))
         case .timerFired(let id): .timerFired(timer: id.rawValue)
-        case .activityCompleted(let id, .reply(let text)):
-            .activityCompleted(activity: id.rawValue, output: ActivityOutputInfo(type: "reply", text: text))
-        case .activityCompleted(let id, .summary(let text)):
-            .activityCompleted(activity: id.rawValue, output: ActivityOutputInfo(type: "summary", text: text))
+        case .activityCompleted(let id, let output): .activityCompleted(activity: id.rawValue, output: self.output(output))
         case .activityFailed(let id, let failure):
             .activityFailed(activity: id.rawValue, failure: ActivityFailureInfo(
                 type: failure.type, message: failure.message, attempts: failure.attempts))
@@ -93,13 +128,27 @@ enum ConversationMapping {
         }
     }
 
+    static func output(_ output: ConversationActivityOutput) -> ActivityOutputInfo {
+        switch output {
+        case .reply(let text): ActivityOutputInfo(type: "reply", text: text)
+        case .summary(let text): ActivityOutputInfo(type: "summary", text: text)
+        case .agentReply(let text, let calls):
+            ActivityOutputInfo(type: "agentReply", text: text, toolCalls: calls.isEmpty ? nil : calls.map(toolCall))
+        case .toolOutput(let text): ActivityOutputInfo(type: "toolOutput", text: text)
+        case .delivered(let status): ActivityOutputInfo(type: "delivered", text: "HTTP \(status)", status: status)
+        }
+    }
+
     static func state(_ state: ConversationState) -> ConversationStateInfo {
         ConversationStateInfo(
-            caller: state.input.caller, callee: state.input.callee, phase: phase(state.phase),
+            caller: state.input.caller, callee: state.input.callee, agent: state.input.agent?.name,
+            agentVersion: state.input.agent?.version, phase: phase(state.phase),
             startedAt: date(state.startedAt), turns: state.turns.map(turn), digits: state.digits,
             idleCount: state.idleCount, idleDeadline: state.idleDeadline.map(date),
             pendingReply: state.pendingReply?.rawValue, replyCount: state.replyCount,
-            endReason: state.endReason?.description, summary: state.summary, continuations: state.continuations)
+            endReason: state.endReason?.description, summary: state.summary, continuations: state.continuations,
+            activeTool: state.activeTool.map(toolCall), queuedTools: state.toolQueue.count, onHold: state.onHold,
+            room: state.room, collectingDigits: state.collection != nil)
     }
 
     static func outcome(_ outcome: ConversationOutcome) -> OutcomeInfo {
@@ -111,6 +160,29 @@ enum ConversationMapping {
         switch activity {
         case .reply: "reply"
         case .summarize: "summarize"
+        case .agentReply: "agentReply"
+        case .tool(_, let invocation, _): "tool \(invocation.name)"
+        case .agentSummary: "agentSummary"
+        case .webhook: "webhook"
         }
+    }
+
+    /// Whether the conversation keeps its digits private (its agent's settings say so).
+    static func digitsArePrivate(_ machine: WorkflowMachine<ConversationWorkflow>) -> Bool {
+        (machine.state?.input.agent?.settings ?? machine.definition.settings).digitsPrivate
+    }
+}
+
+extension TurnInfo {
+    /// The API form of a workflow turn.
+    public init(_ turn: Turn) {
+        self = ConversationMapping.turn(turn)
+    }
+}
+
+extension ToolCallInfo {
+    /// The API form of a tool the agent called.
+    public init(_ invocation: ToolInvocation) {
+        self = ConversationMapping.toolCall(invocation)
     }
 }

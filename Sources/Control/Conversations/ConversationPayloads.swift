@@ -1,13 +1,21 @@
 /// A signal to a conversation, as sent to `POST /conversations/{id}/signals` and shown in its
 /// history: `{"type": "transcript", "text": "hello", "isFinal": true}`, `{"type": "dtmf",
-/// "digit": "5"}`, `{"type": "hangUp"}`, `{"type": "bargeIn", "heard": "Your balance"}`.
+/// "digit": "5"}`, `{"type": "hangUp"}`, `{"type": "bargeIn", "heard": "Your balance"}`,
+/// `{"type": "toolResult", "id": "t1", "ok": true, "detail": "transferred"}` (the host's answer
+/// to a call action the agent asked for), `{"type": "conference", "room": "sales"}` (the agent
+/// joined a conference; `null`: it left).
 public enum SignalPayload: Codable, Sendable, Equatable {
     case transcript(text: String, isFinal: Bool)
     case dtmf(digit: String)
     case hangUp
     case bargeIn(heard: String)
+    case toolResult(id: String, ok: Bool, detail: String)
+    case conference(room: String?)
 
-    private enum CodingKeys: String, CodingKey { case type, text, isFinal, digit, heard }
+    /// Shown in place of digits the conversation keeps private.
+    public static let redactedDigit = "•"
+
+    private enum CodingKeys: String, CodingKey { case type, text, isFinal, digit, heard, id, ok, detail, room }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -18,6 +26,11 @@ public enum SignalPayload: Codable, Sendable, Equatable {
         case "dtmf": self = .dtmf(digit: try container.decode(String.self, forKey: .digit))
         case "hangUp": self = .hangUp
         case "bargeIn": self = .bargeIn(heard: try container.decode(String.self, forKey: .heard))
+        case "toolResult":
+            self = .toolResult(id: try container.decode(String.self, forKey: .id),
+                               ok: try container.decode(Bool.self, forKey: .ok),
+                               detail: try container.decodeIfPresent(String.self, forKey: .detail) ?? "")
+        case "conference": self = .conference(room: try container.decodeIfPresent(String.self, forKey: .room))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .type, in: container,
                                                    debugDescription: "unknown signal type \"\(other)\"")
@@ -39,6 +52,14 @@ public enum SignalPayload: Codable, Sendable, Equatable {
         case .bargeIn(let heard):
             try container.encode("bargeIn", forKey: .type)
             try container.encode(heard, forKey: .heard)
+        case .toolResult(let id, let ok, let detail):
+            try container.encode("toolResult", forKey: .type)
+            try container.encode(id, forKey: .id)
+            try container.encode(ok, forKey: .ok)
+            try container.encode(detail, forKey: .detail)
+        case .conference(let room):
+            try container.encode("conference", forKey: .type)
+            try container.encode(room, forKey: .room)
         }
     }
 
@@ -54,6 +75,14 @@ public enum SignalPayload: Codable, Sendable, Equatable {
             return .dtmf(digit: digit.uppercased())
         case .bargeIn(let heard):
             guard heard.utf8.count <= 8_000 else { throw .badRequest("\"heard\" is longer than 8000 bytes") }
+        case .toolResult(let id, _, let detail):
+            guard !id.isEmpty, detail.utf8.count <= 8_000 else {
+                throw .badRequest("\"id\" must be a tool call id and \"detail\" at most 8000 bytes")
+            }
+        case .conference(let room):
+            if let room, room.isEmpty || room.contains(where: \.isWhitespace) {
+                throw .badRequest("\"room\" must be a room name without spaces, or null")
+            }
         case .hangUp:
             break
         }
@@ -145,4 +174,6 @@ public enum QueryName: String, Codable, Sendable, Equatable, CaseIterable {
     case status
     /// Everything the conversation remembers.
     case state
+    /// The call action the conversation waits on (a host re-attaching after a restart redoes it).
+    case pendingAction
 }

@@ -116,15 +116,20 @@ public struct HistoryEvent: Codable, Sendable, Equatable {
     }
 }
 
-/// What a finished activity returned: `{"type": "reply", "text": ...}` (the model's line) or
-/// `{"type": "summary", "text": ...}` (the end-of-call job).
+/// What a finished activity returned: `reply` (the model's line), `agentReply` (the agent's
+/// line and the tools it called), `summary` (the end-of-call job), `toolOutput` (an HTTP
+/// tool's response) or `delivered` (the webhook took the report; `status` is its HTTP status).
 public struct ActivityOutputInfo: Codable, Sendable, Equatable {
     public var type: String
     public var text: String
+    public var toolCalls: [ToolCallInfo]?
+    public var status: Int?
 
-    public init(type: String, text: String) {
+    public init(type: String, text: String, toolCalls: [ToolCallInfo]? = nil, status: Int? = nil) {
         self.type = type
         self.text = text
+        self.toolCalls = toolCalls
+        self.status = status
     }
 }
 

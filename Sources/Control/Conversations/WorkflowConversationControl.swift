@@ -40,9 +40,10 @@ public final class WorkflowConversationControl: ConversationControl {
             let started = ConversationMapping.date(row.createdAt)
             if let since = filter.since, started < since { continue }
             if let until = filter.until, started >= until { continue }
-            let agent = agentName(row.version)
-            if let wanted = filter.agent, wanted != row.version, wanted != agent { continue }
-            var summary = await self.summary(row, agent: agent, live: live.contains(row.id))
+            var summary = await self.summary(row, live: live.contains(row.id))
+            if let wanted = filter.agent, wanted != row.version, wanted != summary.version, wanted != summary.agent {
+                continue
+            }
             if let caller = filter.caller {
                 guard let actual = summary.caller, actual.localizedCaseInsensitiveContains(caller) else { continue }
             }
@@ -50,7 +51,6 @@ public final class WorkflowConversationControl: ConversationControl {
                 skipped += 1
                 continue
             }
-            summary.agent = agent
             result.append(summary)
             if result.count >= filter.limit { break }
         }
@@ -66,9 +66,10 @@ public final class WorkflowConversationControl: ConversationControl {
             throw ConversationMapping.error(error, id: id)
         }
         let machine = try await machine(workflowID)
+        let redact = ConversationMapping.digitsArePrivate(machine)
         let events = entries.map { entry in
             HistoryEvent(sequence: entry.sequence, run: entry.record.run, time: ConversationMapping.date(entry.time),
-                         body: entry.event.map(ConversationMapping.body) ?? .snapshot)
+                         body: entry.event.map { ConversationMapping.body($0, redactDigits: redact) } ?? .snapshot)
         }
         var timers: [PendingTimerInfo] = []
         var activities: [PendingActivityInfo] = []
@@ -132,6 +133,9 @@ public final class WorkflowConversationControl: ConversationControl {
         case .status: return .status(phase: ConversationMapping.phase(state.phase),
                                      endReason: state.endReason?.description)
         case .state: return .state(ConversationMapping.state(state))
+        case .pendingAction:
+            guard let active = state.activeTool, active.call.isCallAction else { return .pendingAction(nil) }
+            return .pendingAction(ConversationMapping.toolCall(active))
         }
     }
 
@@ -162,17 +166,21 @@ public final class WorkflowConversationControl: ConversationControl {
         let started = records.first.map { ConversationMapping.date($0.time) } ?? Date(timeIntervalSince1970: 0)
         // A finished workflow's last record is the event that finished it.
         let finished = machine.status == .running ? nil : records.last.map { ConversationMapping.date($0.time) }
-        let agent = agentName(machine.definition.version)
+        let version = input?.agent?.version ?? machine.definition.version
+        let agent = input?.agent?.name ?? agentName(version)
         return ConversationSummary(
-            id: id, type: ConversationWorkflow.typeName, version: machine.definition.version, agent: agent,
+            id: id, type: ConversationWorkflow.typeName, version: version, agent: agent,
             status: ConversationMapping.status(machine.status), phase: machine.state.map { ConversationMapping.phase($0.phase) },
             caller: input?.caller, callee: input?.callee, startedAt: started, finishedAt: finished,
             eventCount: records.count, run: machine.run)
     }
 
-    private func summary(_ row: WorkflowSummary, agent: String?, live: Bool) async -> ConversationSummary {
+    private func summary(_ row: WorkflowSummary, live: Bool) async -> ConversationSummary {
         let id = row.id.rawValue
         let input = await input(of: row.id)
+        // Conversations answered by an agent carry its name and version in their input.
+        let version = input?.agent?.version ?? row.version
+        let agent = input?.agent?.name ?? agentName(version)
         var phase: String?
         if row.status == .running, live,
            let status = try? await engine.handle(row.id).query(Conversation.Status.self, ()) {
@@ -181,7 +189,7 @@ public final class WorkflowConversationControl: ConversationControl {
             phase = "ended"
         }
         return ConversationSummary(
-            id: id, type: row.type, version: row.version, agent: agent, status: ConversationMapping.status(row.status),
+            id: id, type: row.type, version: version, agent: agent, status: ConversationMapping.status(row.status),
             phase: phase, caller: input?.caller, callee: input?.callee,
             startedAt: ConversationMapping.date(row.createdAt), finishedAt: row.finishedAt.map(ConversationMapping.date),
             eventCount: row.eventCount, run: row.run)

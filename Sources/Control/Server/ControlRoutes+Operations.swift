@@ -9,16 +9,16 @@ extension ControlRoutes {
         }
         // JSON (`{"fileName": ..., "content": ...}`) or the raw YAML file as the body.
         router.post("/agents/validate") { request, _ -> Response in
-            let source: AgentDefinitionSource
+            let source: AgentDefinitionText
             let contentType = request.headers[.contentType]?.lowercased() ?? ""
             if contentType.hasPrefix("application/json") {
-                source = try await HTTPSupport.decode(AgentDefinitionSource.self, from: request, limit: bodyLimit)
+                source = try await HTTPSupport.decode(AgentDefinitionText.self, from: request, limit: bodyLimit)
             } else {
                 let data = try await HTTPSupport.body(request, limit: bodyLimit)
                 guard let text = String(data: data, encoding: .utf8) else {
                     throw ControlError.badRequest("the definition is not UTF-8 text")
                 }
-                source = AgentDefinitionSource(fileName: HTTPSupport.query(request, "fileName"), content: text)
+                source = AgentDefinitionText(fileName: HTTPSupport.query(request, "fileName"), content: text)
             }
             guard !source.content.isEmpty else { throw ControlError.badRequest("the definition is empty") }
             return try HTTPSupport.json(try await services.requireAgents().validate(source))

@@ -48,6 +48,7 @@ public enum ControlJSON {
     /// ("2026-11-21", midnight UTC), which is what people type on a command line.
     public static func parseTimestamp(_ text: String) -> Date? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard fieldsInRange(trimmed) else { return nil }
         if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(trimmed) {
             return date
         }
@@ -59,5 +60,24 @@ public enum ControlJSON {
             return date
         }
         return nil
+    }
+
+    /// Foundation's parser rolls "25:00" over to the next day; RFC 3339 §5.6 does not allow it.
+    private static func fieldsInRange(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[range] {
+                guard (48...57).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+        guard let month = number(5..<7), let day = number(8..<10), (1...12).contains(month), (1...31).contains(day)
+        else { return false }
+        guard bytes.count > 10 else { return true }
+        guard let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19) else { return false }
+        return hour <= 23 && minute <= 59 && second <= 60
     }
 }

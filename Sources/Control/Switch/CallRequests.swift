@@ -32,7 +32,7 @@ public struct OriginateRequest: Codable, Sendable, Equatable {
     }
 
     static func isTarget(_ text: String) -> Bool {
-        !text.isEmpty && text.utf8.count <= 256 && !text.contains(where: { $0.isWhitespace || $0.isNewline })
+        !text.isEmpty && text.count <= 256 && !text.contains(where: { $0.isWhitespace || $0.isNewline })
     }
 }
 

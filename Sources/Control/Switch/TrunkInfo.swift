@@ -3,7 +3,7 @@ import Foundation
 /// A SIP trunk and its registration (`GET /trunks`).
 public struct TrunkInfo: Codable, Sendable, Equatable {
     public var name: String
-    public var state: TrunkState
+    public var state: TrunkStatus
     /// The registrar or proxy in use ("sip:sip.provider.example").
     public var registrar: String?
     /// When the current registration runs out.
@@ -12,7 +12,7 @@ public struct TrunkInfo: Codable, Sendable, Equatable {
     public var lastError: String?
     public var activeCalls: Int
 
-    public init(name: String, state: TrunkState, registrar: String? = nil, expiresAt: Date? = nil,
+    public init(name: String, state: TrunkStatus, registrar: String? = nil, expiresAt: Date? = nil,
                 lastError: String? = nil, activeCalls: Int = 0) {
         self.name = name
         self.state = state
@@ -23,7 +23,7 @@ public struct TrunkInfo: Codable, Sendable, Equatable {
     }
 }
 
-public enum TrunkState: String, Codable, Sendable, Equatable, CaseIterable {
+public enum TrunkStatus: String, Codable, Sendable, Equatable, CaseIterable {
     /// A trunk that does not register (IP-authenticated): always usable.
     case unregistered
     case registering

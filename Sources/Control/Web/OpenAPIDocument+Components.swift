@@ -31,17 +31,19 @@ components:
       name: since
       in: query
       description: Started at or after (RFC 3339 or YYYY-MM-DD).
-      schema: {type: string}
+      schema: {$ref: "#/components/schemas/TimeParameter"}
     Until:
       name: until
       in: query
       description: Started before (RFC 3339 or YYYY-MM-DD).
-      schema: {type: string}
+      schema: {$ref: "#/components/schemas/TimeParameter"}
     EventTypes:
       name: types
       in: query
       description: Comma-separated event types to keep.
-      schema: {type: string}
+      schema:
+        type: string
+        pattern: "^(callIncoming|callAnswered|callEnded|transcript|agentSpeaking|agentInterrupted|toolCallStarted|toolCallFinished|dtmf|holdProgress|transferProgress|registrationChanged)(,(callIncoming|callAnswered|callEnded|transcript|agentSpeaking|agentInterrupted|toolCallStarted|toolCallFinished|dtmf|holdProgress|transferProgress|registrationChanged))*$"
     EventCall:
       name: call
       in: query
@@ -59,6 +61,13 @@ components:
         application/json:
           schema: {$ref: "#/components/schemas/Error"}
   schemas:
+    TimeParameter:
+      type: string
+      pattern: "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))?$"
+    Target:
+      type: string
+      description: An extension, a number or a URI; no spaces.
+      pattern: "^[^\\s]{1,256}$"
     Error:
       type: object
       required: [error]
@@ -114,8 +123,10 @@ components:
       type: object
       required: [to]
       properties:
-        to: {type: string, description: "An extension, a number or a SIP URI."}
-        connectTo: {type: string, description: "An extension or URI, room:NAME or agent:NAME."}
+        to: {$ref: "#/components/schemas/Target"}
+        connectTo:
+          $ref: "#/components/schemas/Target"
+          description: "An extension or URI, room:NAME or agent:NAME."
         callerID: {type: string}
         timeoutSeconds: {type: integer, minimum: 1, maximum: 600}
     LegSelector:
@@ -128,7 +139,7 @@ components:
           required: [mode, target]
           properties:
             mode: {const: blind}
-            target: {type: string}
+            target: {$ref: "#/components/schemas/Target"}
         - type: object
           required: [mode, withCall]
           properties:
@@ -138,7 +149,10 @@ components:
       type: object
       required: [sound]
       properties:
-        sound: {type: string, description: A name or relative path in the sounds folder.}
+        sound:
+          type: string
+          description: A name or relative path in the sounds folder.
+          pattern: "^(?!/)(?!(.*/)?\\.\\.(/|$))[^\\r\\n]+$"
         loop: {type: boolean}
     RecordingInfo:
       type: object
@@ -272,7 +286,9 @@ components:
                  cancelRequested, snapshot]
         caller: {type: string}
         callee: {type: string}
-        signal: {$ref: "#/components/schemas/Signal"}
+        signal:
+          $ref: "#/components/schemas/Signal"
+          description: DTMF digits of a conversation whose agent keeps digits private show as "•".
         updateID: {type: integer}
         update: {$ref: "#/components/schemas/Update"}
         timer: {type: string}
@@ -281,8 +297,12 @@ components:
           type: object
           required: [type, text]
           properties:
-            type: {type: string, enum: [reply, summary]}
+            type: {type: string, enum: [reply, agentReply, summary, toolOutput, delivered]}
             text: {type: string}
+            toolCalls:
+              type: array
+              items: {$ref: "#/components/schemas/ToolCall"}
+            status: {type: integer, description: The webhook's HTTP status (delivered).}
         failure:
           type: object
           required: [type, message, attempts]
@@ -296,18 +316,38 @@ components:
       type: object
       required: [speaker, text, at, interrupted]
       properties:
-        speaker: {type: string, enum: [user, agent]}
+        speaker: {type: string, enum: [user, agent, tool]}
         text: {type: string}
         at: {$ref: "#/components/schemas/Timestamp"}
         interrupted: {type: boolean}
+        toolCalls:
+          type: array
+          items: {$ref: "#/components/schemas/ToolCall"}
+        toolResult:
+          type: object
+          required: [id, name, ok, detail]
+          properties:
+            id: {type: string}
+            name: {type: string}
+            ok: {type: boolean}
+            detail: {type: string}
+        isDTMF: {type: boolean}
+    ToolCall:
+      type: object
+      required: [id, name, action, detail]
+      properties:
+        id: {type: string}
+        name: {type: string}
+        action: {type: string, enum: [transfer, hold, resume, hangUp, sendDTMF, collectDigits, joinConference, http]}
+        detail: {type: string, description: "The target, digits, room, or the HTTP tool's name and JSON arguments."}
     Signal:
       oneOf:
         - type: object
           required: [type, text]
           properties:
             type: {const: transcript}
-            text: {type: string}
-            isFinal: {type: boolean, default: true}
+            text: {type: string, maxLength: 8000}
+            isFinal: {type: [boolean, "null"], default: true, description: Absent or null means final.}
         - type: object
           required: [type, digit]
           properties:
@@ -321,24 +361,38 @@ components:
           required: [type, heard]
           properties:
             type: {const: bargeIn}
-            heard: {type: string}
+            heard: {type: string, maxLength: 8000}
+        - type: object
+          description: The host's answer to a call action the agent asked for.
+          required: [type, id, ok]
+          properties:
+            type: {const: toolResult}
+            id: {type: string, minLength: 1}
+            ok: {type: boolean}
+            detail: {type: string, maxLength: 8000}
+        - type: object
+          description: The agent joined a conference room (null room - it left).
+          required: [type]
+          properties:
+            type: {const: conference}
+            room: {type: [string, "null"], pattern: "^[^\\s]+$"}
     Update:
       oneOf:
         - type: object
           required: [type, text]
           properties:
             type: {const: say}
-            text: {type: string}
+            text: {type: string, pattern: "\\S", maxLength: 2000}
         - type: object
           required: [type, target]
           properties:
             type: {const: transfer}
-            target: {type: string}
+            target: {$ref: "#/components/schemas/Target"}
         - type: object
           required: [type, question]
           properties:
             type: {const: ask}
-            question: {type: string}
+            question: {type: string, pattern: "\\S"}
     UpdateResult:
       oneOf:
         - type: object
@@ -360,7 +414,8 @@ components:
       type: object
       required: [query]
       properties:
-        query: {type: string, enum: [turns, digits, status, state]}
+        query: {type: string, enum: [turns, digits, status, state, pendingAction]}
+        action: {$ref: "#/components/schemas/ToolCall"}
         turns:
           type: array
           items: {$ref: "#/components/schemas/Turn"}

@@ -23,7 +23,8 @@ info:
     part of Parley behind the route is not attached).
 
     Timestamps are RFC 3339 UTC strings with milliseconds (`2026-11-21T09:30:00.125Z`); query
-    parameters that take a time also accept a plain date (`2026-11-21`, midnight UTC).
+    parameters that take a time also accept a plain date (`2026-11-21`, midnight UTC). An empty
+    query parameter counts as absent, and so does a JSON `null` for an optional field.
 
     ## Live events
 
@@ -415,11 +416,16 @@ paths:
         content:
           application/json:
             schema:
-              type: object
-              required: [action]
-              properties:
-                action: {type: string, enum: [mute, unmute, deaf, undeaf, kick, volume]}
-                level: {type: integer, minimum: -4, maximum: 4, description: Only for volume.}
+              oneOf:
+                - type: object
+                  required: [action]
+                  properties:
+                    action: {type: string, enum: [mute, unmute, deaf, undeaf, kick]}
+                - type: object
+                  required: [action, level]
+                  properties:
+                    action: {const: volume}
+                    level: {type: integer, minimum: -4, maximum: 4}
       responses:
         "204": {description: Done.}
         "400": {$ref: "#/components/responses/Error"}
@@ -621,7 +627,7 @@ paths:
       - name: name
         in: path
         required: true
-        schema: {type: string, enum: [turns, digits, status, state]}
+        schema: {type: string, enum: [turns, digits, status, state, pendingAction]}
     get:
       tags: [conversations]
       summary: Run a query (from memory while running, from a replay of the log once finished).
@@ -665,9 +671,9 @@ paths:
               required: [content]
               properties:
                 fileName: {type: string}
-                content: {type: string}
+                content: {type: string, minLength: 1}
           application/yaml:
-            schema: {type: string}
+            schema: {description: The definition file itself.}
       responses:
         "200":
           description: The report; problems in the file are part of it.

@@ -164,6 +164,8 @@ extension WebPage {
       case "dtmf": return { lane: "dtmf", kind: "dtmf", text: signal.digit };
       case "hangUp": return { lane: "call", kind: "hang-up", text: "the caller hung up" };
       case "bargeIn": return { lane: "transcript", kind: "barge-in", text: `heard: ${signal.heard}` };
+      case "toolResult": return { lane: "tools", kind: `result ${signal.id}`, text: `${signal.ok ? "ok" : "failed"}: ${signal.detail}` };
+      case "conference": return { lane: "call", kind: "conference", text: signal.room ? `agent joined ${signal.room}` : "agent left the conference" };
       default: return { lane: "workflow", kind: "signal", text: signal.type };
     }
   }
@@ -196,10 +198,17 @@ extension WebPage {
         case "timerFired":
           entries.push({ ...base, lane: "workflow", kind: "timer fired", text: event.timer });
           break;
-        case "activityCompleted":
-          entries.push({ ...base, lane: "workflow", kind: event.output.type === "reply" ? "model reply" : "summary",
-            text: event.output.text });
+        case "activityCompleted": {
+          const output = event.output;
+          const kinds = { reply: "model reply", agentReply: "model reply", summary: "summary",
+            toolOutput: "tool output", delivered: "webhook" };
+          entries.push({ ...base, lane: output.type === "toolOutput" ? "tools" : "workflow",
+            kind: kinds[output.type] || output.type, text: output.text });
+          for (const call of output.toolCalls || []) {
+            entries.push({ ...base, lane: "tools", kind: `tool ${call.name}`, text: `${call.action} ${call.detail}`.trim() });
+          }
           break;
+        }
         case "activityFailed":
           entries.push({ ...base, lane: "workflow", kind: "activity failed",
             text: `${event.activity}: ${event.failure.type} ${event.failure.message}` });
@@ -212,8 +221,17 @@ extension WebPage {
       }
     }
     for (const turn of history.turns) {
-      entries.push({ at: turn.at, seq: 5e8 + entries.length, lane: "transcript", kind: turn.speaker === "agent" ? "agent" : "caller",
-        text: turn.text, speaker: turn.speaker, interrupted: turn.interrupted });
+      if (turn.speaker === "tool") {
+        const result = turn.toolResult;
+        entries.push({ at: turn.at, seq: 5e8 + entries.length, lane: "tools", kind: result ? `result ${result.name}` : "tool",
+          text: result ? `${result.ok ? "ok" : "failed"}: ${result.detail}` : turn.text });
+        continue;
+      }
+      if (turn.text) {
+        entries.push({ at: turn.at, seq: 5e8 + entries.length, lane: "transcript",
+          kind: turn.speaker === "agent" ? "agent" : (turn.isDTMF ? "caller keyed" : "caller"),
+          text: turn.text, speaker: turn.speaker, interrupted: turn.interrupted });
+      }
     }
     for (const timer of history.timers) {
       entries.push({ at: timer.fireAt, lane: "workflow", kind: "timer armed", text: timer.name, future: true });

@@ -170,11 +170,11 @@ final class RecordingSwitch: SwitchControl, @unchecked Sendable {
 final class FakeAgentCatalog: AgentCatalogControl {
     func agents() async throws(ControlError) -> [AgentSummary] {
         [AgentSummary(name: "support", description: "Front desk", currentVersion: ControlHarness.version,
-                      versions: [AgentVersionInfo(version: ControlHarness.version, source: "conf/agents/support.yaml"),
-                                 AgentVersionInfo(version: "agent-hash-0")])]
+                      versions: [AgentVersionSummary(version: ControlHarness.version, source: "conf/agents/support.yaml"),
+                                 AgentVersionSummary(version: "agent-hash-0")])]
     }
 
-    func validate(_ source: AgentDefinitionSource) async throws(ControlError) -> AgentValidationReport {
+    func validate(_ source: AgentDefinitionText) async throws(ControlError) -> AgentValidationReport {
         var problems: [AgentProblem] = []
         let lines = source.content.split(separator: "\n", omittingEmptySubsequences: false)
         if !lines.contains(where: { $0.hasPrefix("name:") }) {

@@ -1,21 +1,7 @@
-/// One Server-Sent Events message (WHATWG HTML §9.2): its `event` name ("message" when
-/// absent), `data` (lines joined with "\n") and `id`.
-public struct ServerSentEvent: Sendable, Equatable {
-    public var event: String
-    public var data: String
-    public var id: String?
-
-    public init(event: String = "message", data: String, id: String? = nil) {
-        self.event = event
-        self.data = data
-        self.id = id
-    }
-}
-
 /// Turns a byte stream into messages, whatever way it is split into chunks. Comments (lines
 /// starting with ":") and `retry:` are skipped; a blank line ends a message; a message with no
 /// `data` line is not dispatched (as in the spec).
-public struct ServerSentEventParser: Sendable {
+public struct EventStreamParser: Sendable {
     private var pending: [UInt8] = []
     private var event: String?
     private var data: [String] = []
@@ -26,8 +12,8 @@ public struct ServerSentEventParser: Sendable {
 
     public init() {}
 
-    public mutating func feed(_ bytes: [UInt8]) -> [ServerSentEvent] {
-        var messages: [ServerSentEvent] = []
+    public mutating func feed(_ bytes: [UInt8]) -> [EventStreamMessage] {
+        var messages: [EventStreamMessage] = []
         for byte in bytes {
             if sawCarriageReturn {
                 sawCarriageReturn = false
@@ -47,7 +33,7 @@ public struct ServerSentEventParser: Sendable {
     }
 
     /// Handles the line in `pending`; returns a message when the line was blank.
-    private mutating func line() -> ServerSentEvent? {
+    private mutating func line() -> EventStreamMessage? {
         defer { pending.removeAll(keepingCapacity: true) }
         if pending.isEmpty {
             defer {
@@ -55,7 +41,7 @@ public struct ServerSentEventParser: Sendable {
                 data = []
             }
             guard !data.isEmpty else { return nil }
-            return ServerSentEvent(event: event ?? "message", data: data.joined(separator: "\n"), id: id)
+            return EventStreamMessage(event: event ?? "message", data: data.joined(separator: "\n"), id: id)
         }
         let text = String(decoding: pending, as: UTF8.self)
         if text.hasPrefix(":") { return nil }
