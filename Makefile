@@ -8,8 +8,8 @@ CONFIG ?= conf/parley.yaml
 # espeak-ng (TTS), pocketsphinx + its en-us model (STT), webrtc-audio-processing (VAD).
 BUILD_DEBS := libsofia-sip-ua-dev libsqlite3-dev pkg-config libopus-dev libspeexdsp-dev libspandsp-dev libsrtp2-dev \
 	libespeak-ng-dev libpocketsphinx-dev pocketsphinx-en-us libwebrtc-audio-processing-dev
-# Tests and sounds: SIPp, baresip, Kamailio (real SIP peers), sox and espeak-ng (audio files).
-TEST_DEBS := sip-tester baresip kamailio sox espeak-ng
+# Tests and sounds: SIPp, baresip, Kamailio (real SIP peers), sox and espeak-ng (audio files), chromium (web page test).
+TEST_DEBS := sip-tester baresip kamailio sox espeak-ng chromium
 DEBS := $(BUILD_DEBS) $(TEST_DEBS)
 
 .PHONY: all deps build build-release run test bench sounds check-config clean

@@ -16,6 +16,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C libraries (system-library targets; Swift never imports Sofia's headers directly).
@@ -95,6 +99,21 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
 
+        // Control plane: HTTP API, SSE events, web page, metrics, CDRs, CLI (the switch only via SwitchControl).
+        .target(name: "Control", dependencies: [
+            "Workflow",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+
         // Digest auth, brute-force limiter, registrar + location service (no Sofia, no sockets).
         .target(name: "Registrar", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -132,6 +151,9 @@ let package = Package(
         .testTarget(name: "TrunksTests", dependencies: ["Trunks"]),
         .testTarget(name: "SwitchTests", dependencies: [
             "Switch", "ParleyConfig", "ParleyTesting", "Trunks", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "ControlTests", dependencies: [
+            "Control", "Workflow", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "AgentTests", dependencies: [
             "Agent", "Workflow", "ParleyConfig",
