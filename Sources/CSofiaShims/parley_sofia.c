@@ -418,3 +418,5 @@ void ps_notify(void *handle, const char *event, const char *substate, const char
                TAG_END());
 }
 void ps_handle_destroy(void *handle) { nua_handle_destroy((nua_handle_t *)handle); }
+
+const char *ps_status_phrase(int status) { return sip_status_phrase(status); }

@@ -225,6 +225,11 @@ public final class SIPStack: @unchecked Sendable {
         contentType.withCString { ct in body.withCString { b in ps_info(nh, ct, b) } }
     }
 
+    /// Sofia's reason phrase for a status code ("Temporarily Unavailable" for 480), or "Unknown".
+    public static func reasonPhrase(_ status: Int) -> String {
+        ps_status_phrase(Int32(status)).map { String(cString: $0) } ?? "Unknown"
+    }
+
     /// Sends REFER in the dialog (SIP thread).
     public func refer(_ handle: SIPHandle, referTo: String, headers: [String] = []) {
         guard let nh = handle.pointer else { return }

@@ -155,7 +155,7 @@ extension Switch {
     }
 
     func notifyTransfer(_ handle: SIPHandle, event: String, status: Int, final: Bool) {
-        let reason = Self.reasonPhrase(status)
+        let reason = SIPStack.reasonPhrase(status)
         logger.info("transfer notify", metadata: ["sipfrag": "\(status)", "event": "\(event)", "final": "\(final)"])
         sip.notifyReferProgress(handle, event: event,
                                 subscriptionState: final ? "terminated;reason=noresource" : "active;expires=60",
@@ -175,26 +175,5 @@ extension Switch {
         let number = user.removingPercentEncoding ?? String(user)
         guard !number.isEmpty, number.count <= 64, number.allSatisfy({ $0.isLetter || $0.isNumber || "*#+-._".contains($0) }) else { return nil }
         return number
-    }
-
-    static func reasonPhrase(_ status: Int) -> String {
-        switch status {
-        case 100: return "Trying"
-        case 180: return "Ringing"
-        case 183: return "Session Progress"
-        case 200: return "OK"
-        case 400: return "Bad Request"
-        case 404: return "Not Found"
-        case 408: return "Request Timeout"
-        case 480: return "Temporarily Unavailable"
-        case 481: return "Call/Transaction Does Not Exist"
-        case 486: return "Busy Here"
-        case 488: return "Not Acceptable Here"
-        case 491: return "Request Pending"
-        case 501: return "Not Implemented"
-        case 503: return "Service Unavailable"
-        case 603: return "Decline"
-        default: return "Failed"
-        }
     }
 }

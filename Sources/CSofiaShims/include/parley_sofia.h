@@ -110,6 +110,9 @@ void ps_timer_cancel(ps_stack_t *stack, uint64_t timer_id);
  * which non-INVITE requests (UPDATE, INFO, ...) need.
  * content_type/body/extra_headers may be NULL; extra_headers is "Name: value\r\n..." text.
  */
+/** Sofia's static reason phrase for a status code (NULL when it has none). Any thread. */
+const char *ps_status_phrase(int status);
+
 void ps_respond(ps_stack_t *stack, void *handle, int status, const char *content_type, const char *body,
                 const char *extra_headers, int with_current);
 /**

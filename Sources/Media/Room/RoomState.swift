@@ -211,9 +211,8 @@ final class RoomState: @unchecked Sendable {
     private func gatherInputs() {
         for (i, member) in members.enumerated() {
             member.retune(roomRate: sampleRate)
-            var has = false
             if var clip = member.inputOverride {
-                has = channels[i].input.withUnsafeMutableBufferPointer { clip.fill($0) } || clip.loop
+                _ = channels[i].input.withUnsafeMutableBufferPointer { clip.fill($0) }
                 member.inputOverride = clip
                 channels[i].contributes = true
                 channels[i].inputGain = 1024
@@ -228,7 +227,7 @@ final class RoomState: @unchecked Sendable {
                 let spoke = member.own.withUnsafeMutableBufferPointer { endpoint.speak(into: $0) }
                 if spoke { member.own.withUnsafeBufferPointer { member.up.push($0) } }
             }
-            has = member.up.pop(into: &channels[i].input)
+            let has = member.up.pop(into: &channels[i].input)
             let change = has ? channels[i].input.withUnsafeBufferPointer { member.talker.feed($0) } : member.talker.feedSilence()
             if let change { onEvent(.talking(room: id, member: member.id, change == .started)) }
             channels[i].contributes = has && !member.muted && member.talker.talking
