@@ -123,19 +123,26 @@ let package = Package(
         // SIP trunk registration (sans-I/O) and IP access lists; no dependencies.
         .target(name: "Trunks"),
 
-        // Call legs, dialplan, extensions: where SIP meets media.
+        // Call legs, dialplan, extensions: where SIP meets media, and where the AI agent joins calls.
         .target(name: "Switch", dependencies: [
             "SIP", "Media", "SDP", "RTP", "Codecs", "SRTP", "ParleyConfig", "Registrar", "Trunks",
+            "Agent", "Speech", "Workflow",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Test doubles and harnesses for real peers (processes, ports, audio analysis).
-        .target(name: "ParleyTesting", dependencies: ["Codecs", "RTP"]),
+        .target(name: "ParleyTesting", dependencies: [
+            "Codecs", "RTP",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
 
         // Composition root.
         .executableTarget(name: "parley", dependencies: [
             "Switch", "ParleyConfig", "Workflow", "Registrar", "Speech", "Agent",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // A child process the workflow crash tests kill -9 and restart.
@@ -156,7 +163,7 @@ let package = Package(
             "Control", "Workflow", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "AgentTests", dependencies: [
-            "Agent", "Workflow", "ParleyConfig",
+            "Agent", "Workflow", "ParleyConfig", "ParleyTesting",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -168,7 +175,9 @@ let package = Package(
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "RTP", "SDP"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "WorkflowCrashHarness"], exclude: ["Fixtures"]),
         .testTarget(name: "ParleyTestingTests", dependencies: ["ParleyTesting"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["ParleyTesting", "parley", "RTP", "Codecs", "Registrar"]),
+        .testTarget(name: "IntegrationTests", dependencies: [
+            "ParleyTesting", "parley", "RTP", "Codecs", "Registrar", "Workflow", "Agent", "Speech",
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,7 @@
 import Foundation
 
 extension ParleyConfiguration {
-    static let actions = ["echo", "playback", "user", "trunk", "reject", "conference"]
+    static let actions = ["echo", "playback", "user", "trunk", "reject", "conference", "agent"]
 
     /// Keys that belong to some actions only, with the actions they belong to.
     private static let actionKeys: [(key: String, actions: Set<String>)] = [
@@ -13,6 +13,7 @@ extension ParleyConfiguration {
         ("room", ["conference"]), ("pin", ["conference"]), ("moderator_pin", ["conference"]),
         ("max_members", ["conference"]), ("end_with_moderator", ["conference"]), ("record", ["conference"]),
         ("rate", ["conference"]), ("tones", ["conference"]),
+        ("agent", ["agent"]),
     ]
 
     /// Reads `dialplan:`; users and trunks must already be read, since entries refer to them.
@@ -41,6 +42,7 @@ extension ParleyConfiguration {
             case "trunk": rule.target = try readTrunkTarget(m, item: item, config: config)
             case "reject": rule.target = .reject(code: try m["code"]?.int(in: 400...699) ?? 403)
             case "conference": rule.target = .conference(try readConference(m))
+            case "agent": rule.target = .agent(name: try readAgentName(m, item: item))
             default: rule.target = .echo
             }
             if case .exact(let number) = match {
@@ -64,7 +66,7 @@ extension ParleyConfiguration {
             case .playback(let sound, let loop, let hangupAtEnd):
                 return Extension(number: number, action: .playback(sound: sound, loop: loop, hangupAtEnd: hangupAtEnd),
                                  earlyMediaMilliseconds: rule.earlyMediaMilliseconds, line: rule.line)
-            case .user, .trunk, .reject, .conference:
+            case .user, .trunk, .reject, .conference, .agent:
                 return nil
             }
         }
@@ -189,6 +191,16 @@ extension ParleyConfiguration {
         }
         settings.tones = try m["tones"]?.bool() ?? true
         return settings
+    }
+
+    /// `agent:` names a definition in the agents folder (checked against it when the agents load).
+    private static func readAgentName(_ m: [String: ConfigNode], item: ConfigNode) throws(ConfigError) -> String {
+        guard let v = m["agent"] else { throw item.error("an agent entry needs 'agent' (the name of a file's agent in the agents folder)") }
+        let name = try v.nonEmptyString()
+        guard name.count <= 64, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_".contains($0)) }) else {
+            throw v.error("agent name '\(name)' must be up to 64 letters, digits, '-' or '_'")
+        }
+        return name
     }
 
     /// A user's extension rings the user; an entry may reuse it only to ring a user.

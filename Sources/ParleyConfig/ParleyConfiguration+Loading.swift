@@ -35,11 +35,12 @@ extension ParleyConfiguration {
             throw ConfigError(file: file, line: nil, reason: "not valid YAML: \(error)")
         }
         let top = try ConfigNode(node: root, file: file, path: "")
-            .mapping(allowed: ["sip", "rtp", "storage", "sounds", "log", "dialplan", "users", "demo_users", "trunks", "inbound", "security"])
+            .mapping(allowed: ["sip", "rtp", "storage", "sounds", "log", "dialplan", "users", "demo_users", "trunks", "inbound", "security", "agents"])
         var config = ParleyConfiguration(
             dataDirectory: baseDirectory.appendingPathComponent("../data").standardizedFileURL,
             soundsDirectory: baseDirectory.appendingPathComponent("../sounds").standardizedFileURL,
             source: file)
+        config.agentsDirectory = baseDirectory.appendingPathComponent("agents").standardizedFileURL
         if let n = top["sip"] { config.sip = try readSIP(n) }
         if let n = top["rtp"] { config.rtp = try readRTP(n) }
         if let n = top["storage"] {
@@ -50,6 +51,15 @@ extension ParleyConfiguration {
             config.soundsDirectory = resolve(try n.nonEmptyString(), baseDirectory)
             if checkFiles, !isDirectory(config.soundsDirectory) {
                 throw n.error("sounds folder \(config.soundsDirectory.path) does not exist")
+            }
+        }
+        if let n = top["agents"] {
+            let m = try n.mapping(allowed: ["directory"])
+            if let d = m["directory"] {
+                config.agentsDirectory = resolve(try d.nonEmptyString(), baseDirectory)
+                if checkFiles, !isDirectory(config.agentsDirectory) {
+                    throw d.error("agents folder \(config.agentsDirectory.path) does not exist")
+                }
             }
         }
         if let n = top["log"] {

@@ -13,6 +13,8 @@ extension ParleyConfiguration {
         case reject(code: Int)
         /// Join the conference room `room` (the dialled number unless the entry names one).
         case conference(room: String, ConferenceSettings)
+        /// Answered by the AI agent defined as `name` in the agents folder.
+        case agent(name: String)
     }
 
     /// A `conference` dialplan entry: who may join a room and how it behaves.
@@ -55,6 +57,8 @@ extension ParleyConfiguration {
             case trunk(name: String, strip: Int, prepend: String)
             case reject(code: Int)
             case conference(ConferenceSettings)
+            /// The agent named `name` (a file in the agents folder) answers.
+            case agent(name: String)
         }
 
         public var match: Match
@@ -96,6 +100,8 @@ extension ParleyConfiguration {
                 return .reject(code: code)
             case .conference(let settings):
                 return .conference(room: settings.room ?? dialled, settings)
+            case .agent(let name):
+                return .agent(name: name)
             }
         }
     }

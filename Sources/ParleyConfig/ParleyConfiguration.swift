@@ -68,6 +68,8 @@ public struct ParleyConfiguration: Sendable, Equatable {
     public var rtp = RTP()
     public var dataDirectory: URL
     public var soundsDirectory: URL
+    /// Where the agent definitions (`*.yaml`) live: `agents.directory`, default `agents/` beside the file.
+    public var agentsDirectory: URL
     public var logLevel: String = "info"
     /// The `echo` and `playback` extensions (what ``extensionFor(_:)`` finds). Every dialplan
     /// entry, including `user` and `trunk` ones, is in ``dialplanRules``; use ``route(for:)``.
@@ -88,6 +90,7 @@ public struct ParleyConfiguration: Sendable, Equatable {
     public init(dataDirectory: URL, soundsDirectory: URL, source: String) {
         self.dataDirectory = dataDirectory
         self.soundsDirectory = soundsDirectory
+        self.agentsDirectory = soundsDirectory.deletingLastPathComponent().appendingPathComponent("conf/agents")
         self.source = source
     }
 

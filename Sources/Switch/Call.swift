@@ -12,6 +12,8 @@ enum CallTarget {
     case user(String)
     case trunk(name: String, number: String)
     case conference(room: String, ParleyConfiguration.ConferenceSettings)
+    /// The AI agent `name` answers (dialled as `number`).
+    case agent(name: String, number: String)
 }
 
 /// One inbound call leg and what it is connected to. Lives on the SIP thread only.
@@ -64,6 +66,8 @@ final class Call {
     var conferenceMuted = false
     var conferenceHearVolume = 0
     var conferenceTalkVolume = 0
+    /// The AI agent in this call (target `agent`), while it is there.
+    var agent: AgentLink?
 
     /// The dialplan extension when the call is for a service.
     var service: ParleyConfiguration.Extension? {
@@ -92,6 +96,14 @@ final class Call {
     }
 
     var isUp: Bool { phase == .answered || phase == .confirmed }
+
+    /// Conferences and agents are answered by Parley itself (no onward leg to wait for).
+    var isAnsweredByParley: Bool {
+        switch target {
+        case .conference, .agent: return true
+        case .service, .user, .trunk: return false
+        }
+    }
 }
 
 /// One outgoing fork of a user call (B2BUA: each leg is ours). SIP thread only.

@@ -79,6 +79,8 @@ extension Switch {
             }
             if call.transfer?.legs.contains(where: { $0 === leg }) == true {
                 handleTransferResponse(event, leg: leg, call: call)
+            } else if call.agent?.transfer?.legs.contains(where: { $0 === leg }) == true {
+                handleAgentTransferResponse(event, leg: leg, call: call)
             } else {
                 handleForkResponse(event, leg: leg, call: call)
             }

@@ -111,11 +111,22 @@ extension Switch {
         guard case .conference(let name, let settings) = call.target else { return }
         if let timer = call.answerTimer { sip.cancelTimer(timer) }
         call.answerTimer = nil
+        if enterConference(call, name: name, settings: settings, moderator: moderator) == nil {
+            hangUp(call, reason: "conference full")
+        }
+    }
+
+    /// Puts the call's stream in conference `name` (opened on first use); nil when it is full.
+    func enterConference(_ call: Call, name: String, settings: ParleyConfiguration.ConferenceSettings,
+                         moderator: Bool) -> Conference? {
         let conference = conferences[name] ?? openConference(name, settings: settings)
         guard conference.members.count < settings.maxMembers else {
             call.logger.info("conference full", metadata: ["room": "\(name)"])
-            hangUp(call, reason: "conference full")
-            return
+            if conference.members.isEmpty {
+                conference.room.close()
+                conferences.removeValue(forKey: name)
+            }
+            return nil
         }
         call.conferenceRole = moderator ? .moderator : .member
         call.conference = conference
@@ -125,6 +136,7 @@ extension Switch {
         if settings.tones { conference.room.play(ToneClips.join(sampleRate: conference.room.sampleRate)) }
         call.logger.info("joined conference", metadata: ["room": "\(name)", "members": "\(conference.members.count)",
                                                          "moderator": "\(moderator)"])
+        return conference
     }
 
     private func openConference(_ name: String, settings: ParleyConfiguration.ConferenceSettings) -> Conference {

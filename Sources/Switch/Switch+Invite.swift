@@ -57,6 +57,8 @@ extension Switch {
                     return
                 }
                 target = .conference(room: room, settings)
+            case .agent(let name):
+                target = .agent(name: name, number: destination)
             case .reject(let code):
                 log.info("call rejected by the dialplan", metadata: ["to": "\(destination)", "status": "\(code)"])
                 sip.respond(handle, status: code)
@@ -72,6 +74,9 @@ extension Switch {
             return
         } else if let ext = configuration.extensionFor(number), isService(configuration.route(for: number)) {
             target = .service(ext)
+        } else if let agent = agentTarget(for: number) {
+            // Agents are services too: anyone may call them (their tools reach only configured targets).
+            target = agent
         } else if case .conference(let room, let settings) = configuration.route(for: number) {
             // Conferences are services: open to any caller (a PIN guards them when configured).
             guard conferenceHasRoom(room, settings: settings) else {
@@ -108,6 +113,11 @@ extension Switch {
         } else {
             log.info("call rejected: no such extension", metadata: ["to": "\(number)", "from": "\(message.from ?? "?")"])
             sip.respond(handle, status: 404)
+            return
+        }
+        if case .agent(let name, _) = target, agents?.catalog.current(named: name) == nil {
+            log.error("call rejected: agent not loaded", metadata: ["agent": "\(name)"])
+            sip.respond(handle, status: 503, headers: ["Retry-After: 30"])
             return
         }
         let offer: SessionDescription?
@@ -162,7 +172,7 @@ extension Switch {
         guard let service = call.service else {
             if case .trunk(let name, let out) = call.target {
                 dialTrunk(call, trunkName: name, number: out, caller: caller)
-            } else if case .conference = call.target {
+            } else if call.isAnsweredByParley {
                 sip.respond(handle, status: 180)
                 call.answerTimer = sip.schedule(after: 20) { [weak self, weak call] in
                     guard let self, let call else { return }
@@ -211,6 +221,7 @@ extension Switch {
             // A user or trunk call: its room carries the audio. A conference caller joins (or
             // hears the PIN prompt) once media is negotiated.
             if case .conference = call.target, call.audio != nil { startConference(call) }
+            if case .agent = call.target, call.audio != nil { startAgent(call) }
             return
         }
         switch service.action {

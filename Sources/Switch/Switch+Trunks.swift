@@ -174,40 +174,44 @@ extension Switch {
     /// Sends a user's call out on a trunk: one outgoing leg to the trunk's server with our caller ID
     /// (From and P-Asserted-Identity); the provider's 401/407 is answered with the trunk's credentials.
     func dialTrunk(_ call: Call, trunkName: String, number: String, caller: DirectoryUser?) {
-        guard let link = trunks.first(where: { $0.trunk.name == trunkName }), let host = link.host else {
+        let room = call.room ?? media.openRoom(sampleRate: 16000)
+        call.room = room
+        guard let leg = trunkLeg(call, trunkName: trunkName, number: number, caller: caller, room: room) else {
             sip.respond(call.handle, status: 503)
             call.phase = .ending
             return
         }
+        call.legs.append(leg)
+    }
+
+    /// An outgoing leg on trunk `trunkName` to `number`, its stream on `room`'s loop (not yet a
+    /// member); nil when the trunk or a stream is unavailable.
+    func trunkLeg(_ call: Call, trunkName: String, number: String, caller: DirectoryUser?, room: Room) -> OutboundLeg? {
+        guard let link = trunks.first(where: { $0.trunk.name == trunkName }), let host = link.host else { return nil }
         // Providers check that From's user is the authenticating account; the number to present goes
         // in P-Asserted-Identity (RFC 3325) and From's display name.
         let account = link.trunk.authUsername ?? link.trunk.username ?? caller?.username ?? "anonymous"
         let callerID = link.trunk.callerID ?? caller?.username ?? account
         let name = (caller?.callerIDName ?? callerID).replacingOccurrences(of: "\"", with: "")
         do {
-            let room = call.room ?? media.openRoom(sampleRate: 16000)
-            call.room = room
             let stream = try media.openStream(logger: call.logger, in: room) { [weak self] e in self?.mediaEvent(e) }
             let local = localAudio(for: stream, endpoint: EndpointMedia(link.trunk))
             let (offer, pending) = AudioNegotiation.offer(local: local)
             guard let handle = sip.makeHandle(to: "<sip:\(number)@\(host)>", from: "\"\(name)\" <sip:\(account)@\(host)>") else {
                 stream.close()
-                sip.respond(call.handle, status: 503)
-                call.phase = .ending
-                return
+                return nil
             }
             let leg = OutboundLeg(handle: handle, contact: "sip:\(number)@\(host)", stream: stream, offer: pending, local: local, call: call)
             leg.credentials = link.trunk.password.map { (user: link.trunk.authUsername ?? link.trunk.username ?? "", password: $0, realm: link.trunk.realm) }
-            call.legs.append(leg)
             outbound[handle] = leg
             callsByStream[stream.id] = call.handle
             sip.invite(handle, requestURI: "sip:\(number)@\(host)", sdp: offer.serialized(),
                        headers: ["P-Asserted-Identity: \"\(name)\" <sip:\(callerID)@\(host)>"])
             call.logger.info("dialling out", metadata: ["trunk": "\(trunkName)", "number": "\(number)", "caller-id": "\(callerID)"])
+            return leg
         } catch {
             call.logger.error("cannot dial out: \(error)")
-            sip.respond(call.handle, status: 503)
-            call.phase = .ending
+            return nil
         }
     }
 }

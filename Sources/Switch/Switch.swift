@@ -27,6 +27,8 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
     var outbound: [SIPHandle: OutboundLeg] = [:]
     /// Users, digest auth and registrations; nil when no users are configured.
     let pbx: PBX?
+    /// AI agents (nil: `agent` extensions answer 503).
+    let agents: AgentServices?
     /// Configured trunks and their registration handles.
     let trunks: [TrunkLink]
     var trunkByHandle: [SIPHandle: TrunkLink] = [:]
@@ -41,9 +43,10 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
     private let totalCalls = Atomic<Int>(0)
 
     /// Configured users turn on the PBX edge (REGISTER, digest-authenticated calls between users).
-    public init(configuration: ParleyConfiguration, logger: Logger) throws {
+    public init(configuration: ParleyConfiguration, logger: Logger, agents: AgentServices? = nil) throws {
         self.configuration = configuration
         self.logger = logger
+        self.agents = agents
         trunks = configuration.trunks.map(TrunkLink.init)
         if configuration.users.isEmpty {
             pbx = nil
@@ -202,6 +205,7 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
                 "rtcp-in": "\(stats.rtcpReceived)", "rtt-ms": "\(stats.roundTripMilliseconds.map { String(format: "%.1f", $0) } ?? "-")",
             ])
         }
+        stopAgent(call)
         call.room?.close()
         leaveConference(call)
         calls.removeValue(forKey: call.handle)
@@ -237,5 +241,6 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
         call.digits.append(digit.digit)
         call.logger.info("dtmf", metadata: ["digit": "\(digit.digit)", "duration-ms": "\(digit.durationMs)", "via": "\(digit.source)"])
         _ = conferenceDigit(digit.digit, call: call)
+        agentDigit(digit.digit, call: call)
     }
 }

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import ParleyConfig
+import Foundation
 import Switch
 
 /// Runs the switch in the foreground until SIGINT or SIGTERM.
@@ -32,12 +33,23 @@ struct Run: ParsableCommand {
             throw ExitCode(1)
         }
 
+        let agents: AgentSetup
+        do {
+            agents = try AgentSetup(config: config, logger: logger)
+        } catch let error as StartupError {
+            FileHandle.standardError.write(Data("parley: \(error.description)\n".utf8))
+            throw ExitCode(2)
+        } catch {
+            logger.critical("cannot start the agents: \(error)")
+            throw ExitCode(1)
+        }
         let parley: Switch
         do {
-            parley = try Switch(configuration: config, logger: logger)
+            parley = try Switch(configuration: config, logger: logger, agents: agents.services)
             try parley.start()
         } catch {
             logger.critical("cannot start: \(error)")
+            agents.shutdown()
             throw ExitCode(1)
         }
         printBanner(config)
@@ -55,6 +67,7 @@ struct Run: ParsableCommand {
         stop.wait()
         logger.info("stopping", metadata: ["calls": "\(parley.activeCalls)"])
         parley.shutdown()
+        agents.shutdown()
         logger.info("stopped", metadata: ["calls-handled": "\(parley.callsHandled)"])
         _ = sources
     }
@@ -69,6 +82,10 @@ struct Run: ParsableCommand {
             case .playback(let sound, let loop, _): what = "plays \(sound)\(loop ? " in a loop" : "")"
             }
             lines.append("  sip:\(ext.number)@\(host):\(config.sip.port)  \(what)")
+        }
+        for rule in config.dialplanRules {
+            guard case .exact(let number) = rule.match, case .agent(let name) = rule.target else { continue }
+            lines.append("  sip:\(number)@\(host):\(config.sip.port)  the AI agent '\(name)' (offline speech)")
         }
         if !config.users.isEmpty {
             let demo = config.users.filter(\.isDemo).map(\.number)

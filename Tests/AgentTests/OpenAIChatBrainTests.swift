@@ -1,4 +1,5 @@
 @testable import Agent
+import ParleyTesting
 import AsyncHTTPClient
 import Workflow
 import XCTest

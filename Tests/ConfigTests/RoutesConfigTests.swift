@@ -315,3 +315,33 @@ final class ConferenceRouteTests: XCTestCase {
         }
     }
 }
+
+extension RoutesConfigTests {
+    func testAgentEntriesNameTheirAgentAndTheAgentsFolderResolves() throws {
+        let c = try ConfigFixture.parse("""
+            agents:
+              directory: ../my-agents
+            dialplan:
+              - extension: "9000"
+                action: agent
+                agent: receptionist
+            """)
+        XCTAssertEqual(c.route(for: "9000"), .agent(name: "receptionist"))
+        XCTAssertNil(c.route(for: "9001"))
+        XCTAssertEqual(c.agentsDirectory.path, "/tmp/parley-config-tests/my-agents")
+        XCTAssertTrue(c.dialplan.isEmpty, "agents are not echo/playback extensions")
+        let plain = try ConfigFixture.parse("log:\n  level: info\n")
+        XCTAssertEqual(plain.agentsDirectory.path, "/tmp/parley-config-tests/conf/agents", "default: agents/ beside the file")
+    }
+
+    func testAgentEntryErrors() {
+        assertConfigError("dialplan:\n  - extension: \"9000\"\n    action: agent\n", line: 2, containing: "needs 'agent'")
+        assertConfigError("dialplan:\n  - extension: \"9000\"\n    action: agent\n    agent: \"bad name\"\n", line: 4,
+                          containing: "must be up to 64 letters")
+        assertConfigError("dialplan:\n  - prefix: \"90\"\n    action: agent\n    agent: receptionist\n", line: 2,
+                          containing: "needs an exact 'extension'")
+        assertConfigError("dialplan:\n  - extension: \"9000\"\n    action: echo\n    agent: receptionist\n", line: 4,
+                          containing: "'agent' applies only to agent")
+        assertConfigError("agents:\n  folder: x\n", line: 2, containing: "folder")
+    }
+}

@@ -21,24 +21,32 @@ final class ConversationWorkflowTests: XCTestCase {
     }
 
     func testIdlePromptThenGoodbyeHangUpSummaryAndCompletion() async throws {
-        let harness = try ConversationHarness()
+        let harness = try ConversationHarness(idleAllowsForSpeech: true)
         defer { harness.stop() }
         let call = try await harness.engine.start("call-1", input: input)
+        // While the greeting plays, the caller's silence does not count yet.
+        harness.clock.advance(by: .seconds(10))
+        await harness.engine.quiesce()
+        let speaking = try await harness.engine.history(of: "call-1").map(\.kind)
+        XCTAssertEqual(speaking, [.started], "no idle prompt while the agent is still talking")
+        // The host reports the greeting played; the 10 s of silence start now.
+        try await call.signal(.spoken)
         harness.clock.advance(by: .seconds(9))
         await harness.engine.quiesce()
         let early = try await harness.engine.history(of: "call-1").map(\.kind)
-        XCTAssertEqual(early, [.started], "no idle event before the timeout")
+        XCTAssertEqual(early, [.started, .signal], "no idle event before the timeout")
         await harness.effects.wait { _ in harness.effects(of: "call-1").count == 1 }
         harness.clock.advance(by: .seconds(1))
         await harness.engine.quiesce()
         await harness.effects.wait { _ in harness.effects(of: "call-1").count == 2 }
         XCTAssertEqual(harness.effects(of: "call-1").last, .speak("Are you still there?"))
+        try await call.signal(.spoken)
         harness.clock.advance(by: .seconds(10))
         await harness.engine.quiesce()
         let outcome = try await call.result()
         XCTAssertEqual(outcome.reason, .idle)
         XCTAssertEqual(outcome.summary, "summary of 3 turns, digits ")
-        XCTAssertEqual(outcome.duration, .seconds(20))
+        XCTAssertEqual(outcome.duration, .seconds(30))
         await harness.effects.wait { _ in harness.effects(of: "call-1").count == 4 }
         XCTAssertEqual(Array(harness.effects(of: "call-1").suffix(2)),
                        [.speak(ConversationSettings().idleGoodbye), .hangUp])

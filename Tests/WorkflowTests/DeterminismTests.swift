@@ -21,7 +21,7 @@ final class DeterminismTests: XCTestCase {
         for name in ["conversation-full", "conversation-idle"] {
             let (archive, expected) = try await fixture(name)
             XCTAssertEqual(archive.version, Self.fixtureVersion)
-            let definition = ConversationWorkflow(settings: Self.settings, version: archive.version)
+            let definition = ConversationWorkflow(settings: Self.settings, version: archive.version, idleAllowsForSpeech: false)
             let first = try WorkflowMachine.replaying(archive.records, workflowID: archive.workflowID, definition: definition)
             let second = try WorkflowMachine.replaying(archive.records, workflowID: archive.workflowID, definition: definition)
             XCTAssertEqual(HistoryArchive.hex(first.encodedState), expected, "\(name): state differs from the recording")
@@ -45,7 +45,7 @@ final class DeterminismTests: XCTestCase {
             return XCTFail("the full fixture must contain a continue-as-new snapshot")
         }
         archive.records[index].payload[archive.records[index].payload.count - 1] ^= 0x01
-        let definition = ConversationWorkflow(settings: Self.settings, version: archive.version)
+        let definition = ConversationWorkflow(settings: Self.settings, version: archive.version, idleAllowsForSpeech: false)
         XCTAssertThrowsError(try WorkflowMachine.replaying(archive.records, workflowID: archive.workflowID,
                                                            definition: definition)) { error in
             guard case .nonDeterminism? = error as? WorkflowError else { return XCTFail("got \(error)") }
@@ -79,7 +79,7 @@ final class DeterminismTests: XCTestCase {
 
     /// The scripted calls behind the fixtures, on a manual clock.
     private static func record(_ name: String) async throws -> (HistoryArchive, [UInt8]) {
-        let harness = try ConversationHarness(settings: settings, version: fixtureVersion)
+        let harness = try ConversationHarness(settings: settings, version: fixtureVersion, idleAllowsForSpeech: false)
         defer { harness.stop() }
         let clock = harness.clock
         let call = try await harness.engine.start("fixture-call", input: ConversationInput(caller: "alice", callee: "agent"))

@@ -103,7 +103,7 @@ public enum AgentBenchmark {
         defer { store.close() }
         let brain = ScriptedBrain(definition: definition)
         let clock = BrainClock()
-        let engine = try WorkflowEngine(store: store, definition: ConversationWorkflow(version: AgentRuntime.workflowVersion),
+        let engine = try WorkflowEngine(store: store, definition: ConversationWorkflow(version: AgentRuntime.workflowVersion, idleAllowsForSpeech: true),
                                         logger: logger) { activity, context in
             guard case .agentReply(let call, let turns) = activity else {
                 return try await EchoConversationActivities.run(activity, context)

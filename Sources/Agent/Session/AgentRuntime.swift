@@ -7,7 +7,9 @@ import Workflow
 /// The composition root builds one and passes it to the switch.
 public final class AgentRuntime: Sendable {
     /// The conversation logic's version (agent versions are pinned in each conversation's input).
-    public static let workflowVersion = "agent-conversation-1"
+    public static let workflowVersion = "agent-conversation-2"
+    /// Earlier logic versions, kept so conversations recorded with them replay unchanged.
+    static let legacyWorkflows = [ConversationWorkflow(version: "agent-conversation-1", idleAllowsForSpeech: false)]
 
     public let engine: WorkflowEngine<ConversationWorkflow>
     private let definitions: any AgentDefinitionSource
@@ -28,7 +30,7 @@ public final class AgentRuntime: Sendable {
         self.logger = logger
         self.definitions = definitions
         let activities = AgentActivities(definitions: definitions, brains: brains, tools: tools, logger: logger)
-        engine = try WorkflowEngine(store: store, definition: ConversationWorkflow(version: Self.workflowVersion),
+        engine = try WorkflowEngine(store: store, definitions: [ConversationWorkflow(version: Self.workflowVersion, idleAllowsForSpeech: true)] + Self.legacyWorkflows,
                                     clock: clock, logger: logger, activities: activities.handler)
         let stream = engine.effects
         let task = Task { [routing, logger] in

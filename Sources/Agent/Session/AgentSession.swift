@@ -108,7 +108,9 @@ public actor AgentSession {
     private func perform(_ effect: ConversationEffect) async {
         switch effect {
         case .speak(let text):
-            await speak(text)
+            if await speak(text), backlog.withLock({ $0.pending }) <= 1 {
+                await signal(.spoken)
+            }
         case .hangUp:
             await actions.hangUp()
         case .transfer(let target):
@@ -134,8 +136,8 @@ public actor AgentSession {
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Speaks a reply sentence by sentence; a barge-in drops the rest.
-    private func speak(_ text: String) async {
+    /// Speaks a reply sentence by sentence; a barge-in drops the rest. True when all of it played.
+    private func speak(_ text: String) async -> Bool {
         var spoken: [String] = []
         for sentence in SentenceSplitter.split(text) {
             utterances += 1
@@ -146,9 +148,10 @@ public actor AgentSession {
                 let trimmed = heard.trimmingCharacters(in: .whitespaces)
                 if !trimmed.isEmpty { spoken.append(trimmed) }
                 await signal(.bargeIn(heard: spoken.joined(separator: " ")))
-                return
+                return false
             }
         }
+        return true
     }
 
     private func run(_ call: AgentToolCall) async -> (Bool, String) {

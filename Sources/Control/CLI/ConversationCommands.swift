@@ -70,6 +70,7 @@ public struct ConversationCommand: ParsableCommand {
             case .signal(.transcript(let text, let isFinal)): "transcript\(isFinal ? "" : " (partial)"): \(text)"
             case .signal(.dtmf(let digit)): "dtmf \(digit)"
             case .signal(.hangUp): "hang-up"
+            case .signal(.spoken): "agent finished speaking"
             case .signal(.bargeIn(let heard)): "barge-in, heard: \(heard)"
             case .signal(.toolResult(let id, let ok, let detail)): "tool \(id) \(ok ? "ok" : "failed"): \(detail)"
             case .signal(.conference(let room)): room.map { "joined conference \($0)" } ?? "left the conference"

@@ -91,6 +91,7 @@ enum ConversationMapping {
         case .bargeIn(let heard): .bargeIn(heard: heard)
         case .toolResult(let id, let ok, let detail): .toolResult(id: id, ok: ok, detail: detail)
         case .conference(let room): .conference(room: room)
+        case .spoken: .spoken
         }
     }
 
@@ -102,6 +103,7 @@ enum ConversationMapping {
         case .bargeIn(let heard): .bargeIn(heard: heard)
         case .toolResult(let id, let ok, let detail): .toolResult(id: id, ok: ok, detail: detail)
         case .conference(let room): .conference(room: room)
+        case .spoken: .spoken
         }
     }
 

@@ -1,6 +1,7 @@
 /// A signal to a conversation, as sent to `POST /conversations/{id}/signals` and shown in its
 /// history: `{"type": "transcript", "text": "hello", "isFinal": true}`, `{"type": "dtmf",
 /// "digit": "5"}`, `{"type": "hangUp"}`, `{"type": "bargeIn", "heard": "Your balance"}`,
+/// `{"type": "spoken"}` (the agent's lines have all been played out),
 /// `{"type": "toolResult", "id": "t1", "ok": true, "detail": "transferred"}` (the host's answer
 /// to a call action the agent asked for), `{"type": "conference", "room": "sales"}` (the agent
 /// joined a conference; `null`: it left).
@@ -11,6 +12,7 @@ public enum SignalPayload: Codable, Sendable, Equatable {
     case bargeIn(heard: String)
     case toolResult(id: String, ok: Bool, detail: String)
     case conference(room: String?)
+    case spoken
 
     /// Shown in place of digits the conversation keeps private.
     public static let redactedDigit = "•"
@@ -25,6 +27,7 @@ public enum SignalPayload: Codable, Sendable, Equatable {
                                isFinal: try container.decodeIfPresent(Bool.self, forKey: .isFinal) ?? true)
         case "dtmf": self = .dtmf(digit: try container.decode(String.self, forKey: .digit))
         case "hangUp": self = .hangUp
+        case "spoken": self = .spoken
         case "bargeIn": self = .bargeIn(heard: try container.decode(String.self, forKey: .heard))
         case "toolResult":
             self = .toolResult(id: try container.decode(String.self, forKey: .id),
@@ -49,6 +52,8 @@ public enum SignalPayload: Codable, Sendable, Equatable {
             try container.encode(digit, forKey: .digit)
         case .hangUp:
             try container.encode("hangUp", forKey: .type)
+        case .spoken:
+            try container.encode("spoken", forKey: .type)
         case .bargeIn(let heard):
             try container.encode("bargeIn", forKey: .type)
             try container.encode(heard, forKey: .heard)
@@ -83,7 +88,7 @@ public enum SignalPayload: Codable, Sendable, Equatable {
             if let room, room.isEmpty || room.contains(where: \.isWhitespace) {
                 throw .badRequest("\"room\" must be a room name without spaces, or null")
             }
-        case .hangUp:
+        case .hangUp, .spoken:
             break
         }
         return self

@@ -358,6 +358,11 @@ components:
           properties:
             type: {const: hangUp}
         - type: object
+          description: Everything the agent had to say has been played out (the idle wait starts now).
+          required: [type]
+          properties:
+            type: {const: spoken}
+        - type: object
           required: [type, heard]
           properties:
             type: {const: bargeIn}

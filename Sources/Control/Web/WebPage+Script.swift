@@ -163,6 +163,7 @@ extension WebPage {
       case "transcript": return { lane: "transcript", kind: "caller", text: signal.text, speaker: "user" };
       case "dtmf": return { lane: "dtmf", kind: "dtmf", text: signal.digit };
       case "hangUp": return { lane: "call", kind: "hang-up", text: "the caller hung up" };
+      case "spoken": return { lane: "transcript", kind: "spoken", text: "the agent finished speaking" };
       case "bargeIn": return { lane: "transcript", kind: "barge-in", text: `heard: ${signal.heard}` };
       case "toolResult": return { lane: "tools", kind: `result ${signal.id}`, text: `${signal.ok ? "ok" : "failed"}: ${signal.detail}` };
       case "conference": return { lane: "call", kind: "conference", text: signal.room ? `agent joined ${signal.room}` : "agent left the conference" };

@@ -64,6 +64,20 @@ public enum ToneClips {
         return SoundClip(samples: samples, sampleRate: sampleRate, name: name)
     }
 
+    /// Ringback as callers in North America hear it (ITU-T E.180: 440 + 480 Hz, 2 s on, 4 s off),
+    /// one 6 s cycle; loop it.
+    public static func ringback(sampleRate: Int) -> SoundClip {
+        let on = sampleRate * 2
+        var samples = [Int16](repeating: 0, count: sampleRate * 6)
+        let ramp = max(1, sampleRate / 200)
+        for i in 0..<on {
+            let envelope = min(1.0, Double(min(i, on - 1 - i)) / Double(ramp))
+            let t = Double(i) / Double(sampleRate)
+            samples[i] = Int16(3500 * envelope * (sin(2 * Double.pi * 440 * t) + sin(2 * Double.pi * 480 * t)))
+        }
+        return SoundClip(samples: samples, sampleRate: sampleRate, name: "ringback")
+    }
+
     /// Rising two-note join tone.
     public static func join(sampleRate: Int) -> SoundClip {
         let a = beep(frequency: 600, milliseconds: 90, sampleRate: sampleRate)

@@ -13,6 +13,9 @@ public enum ConversationSignal: Sendable, Equatable, WireCodable {
     /// The agent now sits in this conference room (nil: it left); there it answers only when
     /// addressed by name, if the agent has one.
     case conference(room: String?)
+    /// Everything the agent had to say has been played to the caller: the idle wait starts now
+    /// (not when the line was queued, which would count the agent's own talking as silence).
+    case spoken
 
     public func encode(to writer: inout WireWriter) {
         switch self {
@@ -36,6 +39,8 @@ public enum ConversationSignal: Sendable, Equatable, WireCodable {
         case .conference(let room):
             writer.write(byte: 5)
             room.encode(to: &writer)
+        case .spoken:
+            writer.write(byte: 6)
         }
     }
 
@@ -47,6 +52,7 @@ public enum ConversationSignal: Sendable, Equatable, WireCodable {
         case 3: self = .bargeIn(heard: try reader.readString())
         case 4: self = .toolResult(id: try reader.readString(), ok: try reader.readBool(), detail: try reader.readString())
         case 5: self = .conference(room: try reader.read())
+        case 6: self = .spoken
         case let tag: throw reader.unknownTag(UInt64(tag), "ConversationSignal")
         }
     }

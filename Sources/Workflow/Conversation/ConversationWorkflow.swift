@@ -34,10 +34,15 @@ public struct ConversationWorkflow: WorkflowDefinition {
     /// The version of this logic. Conversations pinned to an agent record the agent
     /// definition's content hash in their input; others used to record it here.
     public let version: String
+    /// Whether the idle wait allows for the line the agent just started saying (until the host
+    /// signals ``ConversationSignal/spoken``). Hosts that report `spoken` turn it on for new
+    /// versions; versions recorded before it existed must replay exactly as they ran.
+    public let idleAllowsForSpeech: Bool
 
-    public init(settings: ConversationSettings = ConversationSettings(), version: String) {
+    public init(settings: ConversationSettings = ConversationSettings(), version: String, idleAllowsForSpeech: Bool = false) {
         self.settings = settings
         self.version = version
+        self.idleAllowsForSpeech = idleAllowsForSpeech
     }
 
     public func initialState(input: ConversationInput) -> ConversationState {
@@ -122,6 +127,11 @@ public struct ConversationWorkflow: WorkflowDefinition {
             armIdle(&state, now, &commands)
         case .hangUp:
             end(.callerHungUp, goodbye: nil, hangUp: false, &state, now, &commands)
+        case .spoken:
+            // The silence the caller is given starts when the agent stops talking.
+            guard state.phase == .active, state.idleDeadline != nil else { return }
+            armIdle(&state, now, after: state.idleCount == 1 ? settings(state).secondIdleTimeout : nil, allowForSpeech: false,
+                    &commands)
         }
     }
 
@@ -298,7 +308,7 @@ public struct ConversationWorkflow: WorkflowDefinition {
     /// hold, a tool runs, digits are being collected or the agent sits in a conference, no idle
     /// prompt applies and the timer is stopped instead.
     func armIdle(_ state: inout ConversationState, _ now: WorkflowTime, after timeout: Duration? = nil,
-                 _ commands: inout Commands) {
+                 allowForSpeech: Bool = true, _ commands: inout Commands) {
         if state.onHold || state.activeTool != nil || state.collection != nil || state.room != nil {
             if state.idleDeadline != nil {
                 state.idleDeadline = nil
@@ -306,7 +316,12 @@ public struct ConversationWorkflow: WorkflowDefinition {
             }
             return
         }
-        let deadline = now + (timeout ?? settings(state).idleTimeout)
+        var deadline = now + (timeout ?? settings(state).idleTimeout)
+        // A line the agent starts saying now is not the caller's silence: allow for its length
+        // (about 12 characters a second, generously) until the host reports it played (`spoken`).
+        if idleAllowsForSpeech, allowForSpeech, let last = state.turns.last, last.speaker == .agent, last.at == now {
+            deadline = deadline + .milliseconds(500 + last.text.count * 1000 / 12)
+        }
         state.idleDeadline = deadline
         commands.append(.startTimer(Self.idleTimer, at: deadline, scope: Self.mainScope))
     }

@@ -59,12 +59,13 @@ final class ConversationHarness: @unchecked Sendable {
 
     init(directory: TemporaryDirectory? = nil, clock: ManualClock = ManualClock(),
          settings: ConversationSettings = ConversationHarness.settings, version: String = "agent-hash-1",
-         model: FakeLanguageModel = FakeLanguageModel()) throws {
+         model: FakeLanguageModel = FakeLanguageModel(), idleAllowsForSpeech: Bool = false) throws {
         self.directory = try directory ?? TemporaryDirectory()
         self.clock = clock
         self.model = model
         store = try WorkflowStore(path: self.directory.path("conversations.sqlite"))
-        engine = try WorkflowEngine(store: store, definition: ConversationWorkflow(settings: settings, version: version),
+        engine = try WorkflowEngine(store: store, definition: ConversationWorkflow(settings: settings, version: version,
+                                                                                   idleAllowsForSpeech: idleAllowsForSpeech),
                                     clock: clock, activities: model.handler)
         effects = EffectCollector(engine)
     }

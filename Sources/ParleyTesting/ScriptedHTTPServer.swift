@@ -6,24 +6,24 @@ import NIOPosix
 /// A real HTTP/1.1 server on 127.0.0.1 (a free port) that answers from a script: the test
 /// queues replies per path (a chat-completions stream, a JSON body, an error status) and
 /// reads back every request it received. Built on SwiftNIO directly.
-final class ScriptedHTTPServer: @unchecked Sendable {
-    enum Reply: Sendable {
+public final class ScriptedHTTPServer: @unchecked Sendable {
+    public enum Reply: Sendable {
         /// `text/event-stream`: each element is written (and flushed) as one `data:` event.
         case events([String], headers: [(String, String)] = [])
         case body(status: Int, text: String, headers: [(String, String)] = [])
     }
 
-    struct Request: Sendable {
-        var method: String
-        var uri: String
-        var headers: [(String, String)]
-        var body: String
+    public struct Request: Sendable {
+        public var method: String
+        public var uri: String
+        public var headers: [(String, String)]
+        public var body: String
 
-        func header(_ name: String) -> String? {
+        public func header(_ name: String) -> String? {
             headers.first { $0.0.lowercased() == name.lowercased() }?.1
         }
 
-        var json: [String: Any]? {
+        public var json: [String: Any]? {
             (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]
         }
     }
@@ -33,9 +33,9 @@ final class ScriptedHTTPServer: @unchecked Sendable {
     private let lock = NSLock()
     private var scripts: [String: [Reply]] = [:]
     private var received: [Request] = []
-    private(set) var port = 0
+    public private(set) var port = 0
 
-    init() throws {
+    public init() throws {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
@@ -48,17 +48,17 @@ final class ScriptedHTTPServer: @unchecked Sendable {
         port = channel.localAddress?.port ?? 0
     }
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    func enqueue(_ reply: Reply, for path: String) {
+    public func enqueue(_ reply: Reply, for path: String) {
         lock.withLock { scripts[path, default: []].append(reply) }
     }
 
-    var requests: [Request] {
+    public var requests: [Request] {
         lock.withLock { received }
     }
 
-    func requests(to path: String) -> [Request] {
+    public func requests(to path: String) -> [Request] {
         requests.filter { $0.uri.hasPrefix(path) }
     }
 
@@ -75,13 +75,13 @@ final class ScriptedHTTPServer: @unchecked Sendable {
         }
     }
 
-    func stop() {
+    public func stop() {
         try? channel?.close().wait()
         try? group.syncShutdownGracefully()
     }
 
     /// Streaming helpers for chat completions.
-    static func textChunks(_ parts: [String]) -> [String] {
+    public static func textChunks(_ parts: [String]) -> [String] {
         parts.map { part in
             let escaped = part.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             return #"{"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"\#(escaped)"}}]}"#
