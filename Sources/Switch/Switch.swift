@@ -148,6 +148,8 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
             return
         }
         switch event.kind {
+        case .invite where event.message?.header("Replaces") != nil:
+            handleReplacingInvite(event, handle: handle)
         case .invite:
             handleNewInvite(event, handle: handle)
         case .register:
