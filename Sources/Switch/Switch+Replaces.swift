@@ -59,11 +59,20 @@ extension Switch {
         }
         guard let call = acceptReplacing(message, handle: handle, target: target, endpoint: endpoint, logger: log) else { return }
         call.caller = caller
-        takeOver(replaced, by: call, ending: ending)
+        let pickedUp = takeOver(replaced, by: call)
+        // RFC 3891 §3: accept the new INVITE, then shut the replaced dialog down.
+        answer(call)
+        end(replaced, reason: "replaced")
+        if ending == .cancel, let owner = pickedUp, owner.phase == .offered {
+            // Call pickup: the caller was still waiting for this fork; the new leg answers it.
+            if let timer = owner.answerTimer { sip.cancelTimer(timer) }
+            owner.answerTimer = nil
+            cancelForks(of: owner, except: nil)
+            answer(owner)
+        }
         log.info("call replaced", metadata: ["replaced": "\(replaced.logName)", "by": "\(message.from ?? "?")",
                                              "referred-by": "\(message.header("Referred-By") ?? "-")",
                                              "pickup": "\(ending == .cancel)"])
-        answer(call)
     }
 
     /// Digest for users, the source address for trunks; nil when a response was already sent.
@@ -148,9 +157,9 @@ extension Switch {
         return call
     }
 
-    /// The new call takes `replaced`'s place in its bridge; `replaced` is ended (BYE, or CANCEL for
-    /// a fork still ringing, whose caller is then answered: the new call picked it up).
-    private func takeOver(_ replaced: Party, by call: Call, ending: ReplacesDecision.Ending) {
+    /// The new call takes `replaced`'s place in its bridge (the caller then ends `replaced`).
+    /// Returns the call that owned `replaced` when it was a leg we placed.
+    private func takeOver(_ replaced: Party, by call: Call) -> Call? {
         switch replaced {
         case .inbound(let old):
             let room = old.room
@@ -169,23 +178,16 @@ extension Switch {
                 room?.remove(member: old.stream.id)
                 peer(other, with: call)
             }
-            end(replaced, reason: "replaced")
+            return nil
         case .outbound(let leg):
-            guard let owner = leg.call else { return }
+            guard let owner = leg.call else { return nil }
             owner.legs.removeAll { $0 === leg }
             if owner.connected === leg { owner.connected = nil }
             leg.call = nil
             owner.room?.remove(member: leg.stream.id)
             callsByStream.removeValue(forKey: leg.stream.id)
             peer(owner, with: call)
-            end(replaced, reason: "replaced")
-            if ending == .cancel, owner.phase == .offered {
-                // Call pickup: the caller was still waiting for this fork; the new leg answers it.
-                if let timer = owner.answerTimer { sip.cancelTimer(timer) }
-                owner.answerTimer = nil
-                cancelForks(of: owner, except: nil)
-                answer(owner)
-            }
+            return owner
         }
     }
 }
