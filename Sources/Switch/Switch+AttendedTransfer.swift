@@ -47,6 +47,9 @@ extension Switch {
             return .failure(status: 481, reason: "Replaces names no dialog of ours")
         }
         guard !replaced.isSame(as: referrer) else { return .failure(status: 400, reason: "Replaces names the REFER's own dialog") }
+        guard referrer.call?.transfer == nil, replaced.call?.transfer == nil else {
+            return .failure(status: 491, reason: "a blind transfer of one of the calls is still under way")
+        }
         switch ReplacesDecision.decide(state: replaced.dialogState, role: replaced.role, earlyOnly: replaces.earlyOnly) {
         case .reject(let status):
             return .failure(status: status, reason: "the named dialog is \(replaced.dialogState)")

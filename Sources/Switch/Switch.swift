@@ -115,6 +115,9 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
     public func shutdown(timeout: Duration = .seconds(3)) {
         sip.perform { [self] in
             shuttingDown = true
+            // Nobody waits forever for a hold or resume that will not be answered now.
+            for call in calls.values { abortReinvite(call.control) }
+            for leg in outbound.values { abortReinvite(leg.control) }
             for call in calls.values { hangUp(call, reason: "shutdown") }
             stopTrunks()
         }

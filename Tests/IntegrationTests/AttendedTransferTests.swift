@@ -109,6 +109,26 @@ final class AttendedTransferTests: XCTestCase {
         XCTAssertGreaterThan(level(lastSeconds, 440, rate: rate), 1500, "A hears the replacing leg's tone")
     }
 
+    /// RFC 3891 §3: a Replaces naming an early dialog *we* initiated (a fork still ringing) is
+    /// accepted: the fork is cancelled and the waiting caller is answered, bridged with the new leg.
+    func testAnInviteWithReplacesNamingARingingForkPicksTheCallUp() throws {
+        let server = try ParleyServer(name: "replaces-pickup", extraTop: Self.users)
+        addTeardownBlock { server.stop() }
+        let alice = try phone("1001", password: "alice-secret", server: server, tone: Self.aliceTone)
+        let (bob, messages) = try transferor(scenario: "xfer_replaces_pickup", server: server, authUser: "1002")
+        try alice.dial("sip:1002@127.0.0.1:\(server.sipPort)")
+        // The scenario checks: 200 to the new INVITE, CANCEL of the ringing one; then 440 Hz for 4 s.
+        let result = try bob.finish(timeout: 60)
+        XCTAssertEqual(result.successfulCalls, 1, result.output + server.log)
+        XCTAssertTrue(server.log.contains("pickup=true"), server.log)
+        XCTAssertEqual(SIPpMessageLog(contentsOf: messages).received("CANCEL").count, 1)
+        XCTAssertTrue(alice.waitForEvent("CALL_CLOSED", timeout: 20), alice.output() + server.log)
+        XCTAssertTrue(alice.messages.contains { $0.type == "CALL_ESTABLISHED" }, "A's call was answered by the pickup\n" + alice.output())
+        alice.stop()
+        let (toAlice, rate) = try recording(alice)
+        XCTAssertGreaterThan(level(tail(toAlice, rate: rate, from: 3, to: 0.5), 440, rate: rate), 1500, "A hears the picking-up leg's tone")
+    }
+
     func testAnInviteWithReplacesNamingNoDialogIsChallengedThenRefusedWith481() throws {
         let server = try ParleyServer(name: "replaces-unknown", extraTop: Self.users)
         addTeardownBlock { server.stop() }
