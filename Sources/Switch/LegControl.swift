@@ -16,25 +16,18 @@ final class LegControl {
     var reinvite: ReinviteAttempt?
 }
 
-/// One Parley-initiated re-INVITE (hold or resume), retried after a 491 (RFC 3261 §14.1).
+/// The I/O side of one ``HoldReinvite``: the offer in flight, the retry timer, and who waits for
+/// the outcome. SIP thread only.
 final class ReinviteAttempt {
-    let hold: Bool
-    let direction: MediaDirection
-    /// The offer in flight (replaced on every retry: each one is a new SDP version).
-    var offer: PendingOffer
-    /// Attempts sent so far (the first one included).
-    var attempts = 1
+    var machine: HoldReinvite
+    /// The offer in flight (a new SDP version on every retry).
+    var offer: PendingOffer?
     /// The retry timer while waiting out a 491.
     var timer: UInt64?
     private var completion: ((Result<Void, CallControlError>) -> Void)?
 
-    static let maximumAttempts = 4
-
-    init(hold: Bool, direction: MediaDirection, offer: PendingOffer,
-         completion: @escaping (Result<Void, CallControlError>) -> Void) {
-        self.hold = hold
-        self.direction = direction
-        self.offer = offer
+    init(machine: HoldReinvite, completion: @escaping (Result<Void, CallControlError>) -> Void) {
+        self.machine = machine
         self.completion = completion
     }
 
@@ -43,14 +36,5 @@ final class ReinviteAttempt {
         let done = completion
         completion = nil
         done?(result)
-    }
-}
-
-/// RFC 3261 §14.1: after a 491 the UAC waits a random time in units of 10 ms before retrying:
-/// 2.1-4 s when it owns the dialog's Call-ID (it sent the initial INVITE), else 0-2 s.
-enum GlareBackoff {
-    static func delayMilliseconds<R: RandomNumberGenerator>(ownsCallID: Bool, using random: inout R) -> Int {
-        let ticks = ownsCallID ? Int.random(in: 210...400, using: &random) : Int.random(in: 0...200, using: &random)
-        return ticks * 10
     }
 }

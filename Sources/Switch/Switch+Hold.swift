@@ -71,19 +71,13 @@ extension Switch {
         guard control.heldByUs != hold else {
             return completion(.failure(.wrongState(hold ? "the leg is already on hold" : "the leg is not on hold")))
         }
-        // RFC 6337 §5.3: when the far end already holds us (we may not send), holding too is inactive.
-        let direction: MediaDirection = hold ? (current.direction.sends ? .sendonly : .inactive) : .sendrecv
-        let (offer, pending) = AudioNegotiation.offer(local: party.nextLocal(), direction: direction)
-        control.reinvite = ReinviteAttempt(hold: hold, direction: direction, offer: pending, completion: completion)
-        send(offer, on: party)
+        let attempt = ReinviteAttempt(machine: HoldReinvite(hold: hold, farEndLetsUsSend: current.direction.sends,
+                                                            ownsCallID: party.ownsCallID),
+                                      completion: completion)
+        control.reinvite = attempt
         party.call?.logger.info(hold ? "putting a leg on hold" : "resuming a held leg",
-                                metadata: ["leg": "\(party.logName)", "direction": "\(direction.rawValue)"])
-    }
-
-    private func send(_ offer: SessionDescription, on party: Party) {
-        let sdp = offer.serialized()
-        if case .inbound(let call) = party { call.lastLocalSDP = sdp }
-        sip.invite(party.handle, requestURI: nil, sdp: sdp)
+                                metadata: ["leg": "\(party.logName)", "direction": "\(attempt.machine.direction.rawValue)"])
+        carryOut(attempt.machine.start(), attempt, on: party)
     }
 
     /// A response to our own re-INVITE on `party`; false when there is none in flight (the
@@ -94,50 +88,9 @@ extension Switch {
             abortReinvite(party.control)
             return true
         }
-        let status = event.status
-        switch status {
-        case ..<200:
-            return true
-        case 200..<300:
-            party.control.reinvite = nil
-            let answer = event.message.flatMap { try? SDPBody.read($0) }
-            guard let answer, let audio = try? AudioNegotiation.accept(answer: answer, offer: attempt.offer) else {
-                party.call?.logger.warning("re-INVITE answer missing or not usable; the leg stays as it was")
-                attempt.finish(.failure(.rejected(status: 488)))
-                return true
-            }
-            party.apply(audio)
-            party.control.heldByUs = attempt.hold
-            applyHoldMedia(party, hold: attempt.hold)
-            party.call?.logger.info(attempt.hold ? "leg held by Parley" : "leg resumed by Parley",
-                                    metadata: ["leg": "\(party.logName)", "their-direction": "\(audio.direction.reversed.rawValue)"])
-            attempt.finish(.success(()))
-        case 491 where attempt.attempts < ReinviteAttempt.maximumAttempts:
-            var random = SystemRandomNumberGenerator()
-            let delay = GlareBackoff.delayMilliseconds(ownsCallID: party.ownsCallID, using: &random)
-            party.call?.logger.info("re-INVITE glare (491); retrying", metadata: ["after-ms": "\(delay)", "attempt": "\(attempt.attempts)"])
-            attempt.timer = sip.schedule(after: delay) { [weak self] in
-                guard let self, party.control.reinvite === attempt else { return }
-                attempt.timer = nil
-                guard party.dialogState == .confirmed else {
-                    party.control.reinvite = nil
-                    attempt.finish(.failure(.callEnded))
-                    return
-                }
-                attempt.attempts += 1
-                let (offer, pending) = AudioNegotiation.offer(local: party.nextLocal(), direction: attempt.direction)
-                attempt.offer = pending
-                self.send(offer, on: party)
-            }
-        default:
-            party.control.reinvite = nil
-            party.call?.logger.info("re-INVITE refused; the leg stays as it was", metadata: ["status": "\(status)"])
-            attempt.finish(.failure(.rejected(status: status)))
-            if status == 481 || status == 408 {
-                // RFC 3261 §12.2.1.2: the dialog is gone.
-                if let call = party.call { hangUp(call, reason: "re-INVITE answered \(status)") }
-            }
-        }
+        var random = SystemRandomNumberGenerator()
+        let actions = attempt.machine.handle(.response(status: event.status), random: &random)
+        carryOut(actions, attempt, on: party, response: event)
         return true
     }
 
@@ -146,7 +99,54 @@ extension Switch {
         guard let attempt = control.reinvite else { return }
         control.reinvite = nil
         if let timer = attempt.timer { sip.cancelTimer(timer) }
+        var random = SystemRandomNumberGenerator()
+        _ = attempt.machine.handle(.legEnded, random: &random)
         attempt.finish(.failure(.callEnded))
+    }
+
+    /// Carries out what the machine asked for.
+    private func carryOut(_ actions: [HoldReinvite.Action], _ attempt: ReinviteAttempt, on party: Party, response: SIPEvent? = nil) {
+        let logger = party.call?.logger ?? self.logger
+        for action in actions {
+            switch action {
+            case .sendOffer(let direction):
+                let (offer, pending) = AudioNegotiation.offer(local: party.nextLocal(), direction: direction)
+                attempt.offer = pending
+                let sdp = offer.serialized()
+                if case .inbound(let call) = party { call.lastLocalSDP = sdp }
+                sip.invite(party.handle, requestURI: nil, sdp: sdp)
+            case .scheduleRetry(let delay):
+                logger.info("re-INVITE glare (491); retrying", metadata: ["after-ms": "\(delay)", "attempt": "\(attempt.machine.attempts)"])
+                attempt.timer = sip.schedule(after: delay) { [weak self] in
+                    guard let self, party.control.reinvite === attempt else { return }
+                    attempt.timer = nil
+                    guard party.dialogState == .confirmed else { return self.abortReinvite(party.control) }
+                    var random = SystemRandomNumberGenerator()
+                    self.carryOut(attempt.machine.handle(.retryTimerFired, random: &random), attempt, on: party)
+                }
+            case .applyAnswer:
+                party.control.reinvite = nil
+                let answer = response?.message.flatMap { try? SDPBody.read($0) }
+                guard let answer, let offer = attempt.offer,
+                      let audio = try? AudioNegotiation.accept(answer: answer, offer: offer) else {
+                    logger.warning("re-INVITE answer missing or not usable; the leg stays as it was")
+                    attempt.finish(.failure(.rejected(status: 488)))
+                    continue
+                }
+                party.apply(audio)
+                party.control.heldByUs = attempt.machine.hold
+                applyHoldMedia(party, hold: attempt.machine.hold)
+                logger.info(attempt.machine.hold ? "leg held by Parley" : "leg resumed by Parley",
+                            metadata: ["leg": "\(party.logName)", "their-direction": "\(audio.direction.reversed.rawValue)"])
+                attempt.finish(.success(()))
+            case .fail(let error):
+                party.control.reinvite = nil
+                logger.info("re-INVITE failed; the leg stays as it was", metadata: ["reason": "\(error)"])
+                attempt.finish(.failure(error))
+            case .endDialog(let status):
+                if let call = party.call { hangUp(call, reason: "re-INVITE answered \(status)") }
+            }
+        }
     }
 
     /// Music on hold to the held leg (the room stops hearing it), or the bridge back on resume.
