@@ -22,10 +22,11 @@ final class TransferAttempt {
 }
 
 /// Blind transfer (RFC 3515 REFER, RFC 5589): the callee of a user call sends REFER with a target;
-/// nua has answered 202. (A Refer-To with Replaces is an attended transfer: Switch+AttendedTransfer.) We report "100 Trying" in a NOTIFY, ring the target for the caller (the
-/// transferee), and on its answer move the caller's room over to it: the target joins, the
-/// transferor leaves (NOTIFY 200, then BYE if it does not hang up itself). A target that fails is
-/// reported in the NOTIFY and the original call stays as it was.
+/// nua has answered 202. We report "100 Trying" in a NOTIFY, ring the target for the caller (the
+/// transferee, with the REFER's Referred-By), and on its answer move the caller's room over to it:
+/// the target joins, the transferor leaves (NOTIFY 200, then BYE if it does not hang up itself). A
+/// target that fails is reported in the NOTIFY and the original call stays as it was. A Refer-To
+/// carrying Replaces is an attended transfer instead (Switch+AttendedTransfer.swift).
 extension Switch {
     static let transferRingSeconds = 30
 
