@@ -419,4 +419,18 @@ void ps_notify(void *handle, const char *event, const char *substate, const char
 }
 void ps_handle_destroy(void *handle) { nua_handle_destroy((nua_handle_t *)handle); }
 
+void *ps_handle_by_replaces(ps_stack_t *stack, const char *call_id, const char *from_tag, const char *to_tag) {
+    if (!stack || !stack->nua || !call_id || !from_tag || !to_tag) return NULL;
+    /* nta matches only these three fields, so a stack header without parameters will do. */
+    sip_replaces_t rp[1];
+    sip_replaces_init(rp);
+    rp->rp_call_id = call_id;
+    rp->rp_from_tag = from_tag;
+    rp->rp_to_tag = to_tag;
+    nua_handle_t *nh = nua_handle_by_replaces(stack->nua, rp);
+    /* nua returns a new reference; the application's own reference keeps the handle alive. */
+    if (nh) nua_handle_unref(nh);
+    return nh;
+}
+
 const char *ps_status_phrase(int status) { return sip_status_phrase(status); }

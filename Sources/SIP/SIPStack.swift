@@ -24,7 +24,8 @@ public final class SIPStack: @unchecked Sendable {
         public var port: Int
         public var userAgent: String
         public var allow = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, PRACK, REGISTER, REFER, NOTIFY"
-        public var supported = "timer"
+        /// RFC 4028 session timers and RFC 3891 Replaces (an INVITE may replace one of our dialogs).
+        public var supported = "timer, replaces"
         public var accept = "application/sdp"
         public var sofiaLogLevel = 0
         public init(host: String, port: Int, userAgent: String) {
@@ -244,6 +245,16 @@ public final class SIPStack: @unchecked Sendable {
             subscriptionState.withCString { st in
                 "message/sipfrag;version=2.0".withCString { ct in sipfrag.withCString { b in ps_notify(nh, e, st, ct, b) } }
             }
+        }
+    }
+
+    /// The handle of our dialog that a Replaces header (RFC 3891) names, or nil (SIP thread).
+    /// `toTag` is matched against the dialog's local tag and `fromTag` against its remote tag (the
+    /// recipient's view, as the RFC defines them); a tag of "0" matches a dialog without one.
+    public func dialog(callID: String, fromTag: String, toTag: String) -> SIPHandle? {
+        guard let stack else { return nil }
+        return callID.withCString { c in
+            fromTag.withCString { f in toTag.withCString { t in SIPHandle(ps_handle_by_replaces(stack, c, f, t)) } }
         }
     }
 

@@ -68,6 +68,8 @@ final class Call {
     var conferenceTalkVolume = 0
     /// The AI agent in this call (target `agent`), while it is there.
     var agent: AgentLink?
+    /// Parley's own call control on this leg: our re-INVITEs (hold), a bridged inbound peer.
+    let control = LegControl()
 
     /// The dialplan extension when the call is for a service.
     var service: ParleyConfiguration.Extension? {
@@ -121,6 +123,8 @@ final class OutboundLeg {
     /// Credentials for a provider's 401/407 (trunk legs), and whether they were tried.
     var credentials: (user: String, password: String, realm: String?)?
     var authTried = false
+    /// Parley's own call control on this leg (our hold re-INVITEs).
+    let control = LegControl()
 
     init(handle: SIPHandle, contact: String, stream: MediaStream, offer: PendingOffer, local: LocalAudio, call: Call) {
         self.handle = handle

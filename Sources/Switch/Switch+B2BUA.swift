@@ -42,7 +42,9 @@ extension Switch {
     }
 
     /// One outgoing INVITE per registered contact of `callee`, each with its own stream in `room`.
-    func fork(_ call: Call, to callee: String, contacts: [Binding], caller: DirectoryUser?, room: Room) -> [OutboundLeg] {
+    /// `headers` are extra header lines for each INVITE (Referred-By on a transfer).
+    func fork(_ call: Call, to callee: String, contacts: [Binding], caller: DirectoryUser?, room: Room,
+              headers: [String] = []) -> [OutboundLeg] {
         guard let pbx else { return [] }
         let callerID = caller?.username ?? "anonymous"
         let name = (caller?.callerIDName ?? callerID).replacingOccurrences(of: "\"", with: "")
@@ -61,7 +63,7 @@ extension Switch {
                 legs.append(leg)
                 outbound[handle] = leg
                 callsByStream[stream.id] = call.handle
-                sip.invite(handle, requestURI: binding.contactURI, sdp: offer.serialized())
+                sip.invite(handle, requestURI: binding.contactURI, sdp: offer.serialized(), headers: headers)
             } catch {
                 call.logger.error("cannot ring \(binding.contactURI): \(error)")
             }
@@ -73,6 +75,7 @@ extension Switch {
     func handleOutboundEvent(_ event: SIPEvent, leg: OutboundLeg) {
         switch event.kind {
         case .inviteResponse:
+            if handleOwnReinviteResponse(event, party: .outbound(leg)) { return }
             guard let call = leg.call else {
                 if event.status >= 200 && event.status < 300 { sip.bye(leg.handle) }
                 return
@@ -176,14 +179,20 @@ extension Switch {
     /// and a hold puts music in its place for the caller.
     private func handleLegReinvite(_ event: SIPEvent, leg: OutboundLeg) {
         guard let message = event.message else { return }
+        guard leg.control.reinvite == nil else {
+            // RFC 3261 §14.2: our own re-INVITE is in flight (glare).
+            sip.respond(leg.handle, status: 491)
+            return
+        }
         do {
             guard let offer = try SDPBody.read(message) else {
                 // No offer: offer what we have (RFC 3261 §14.2); its answer comes in the ACK.
-                let (ours, _) = AudioNegotiation.offer(local: leg.nextLocal())
+                let (ours, _) = AudioNegotiation.offer(local: leg.nextLocal(), direction: leg.control.heldByUs ? .sendonly : .sendrecv)
                 sip.respond(leg.handle, status: 200, contentType: Self.sdpType, body: ours.serialized())
                 return
             }
-            let (answer, audio) = try AudioNegotiation.answer(to: offer, local: leg.nextLocal())
+            let (plain, offered) = try AudioNegotiation.answer(to: offer, local: leg.nextLocal())
+            let (answer, audio) = keepingOurHold(plain, offered, control: leg.control)
             applyLegAudio(audio, leg: leg)
             sip.respond(leg.handle, status: 200, contentType: Self.sdpType, body: answer.serialized())
         } catch let problem as SDPBody.Problem {
@@ -202,7 +211,13 @@ extension Switch {
                 sip.respond(leg.handle, status: 200, toCurrentRequest: true)
                 return
             }
-            let (answer, audio) = try AudioNegotiation.answer(to: offer, local: leg.nextLocal())
+            guard leg.control.reinvite == nil else {
+                // RFC 3311 §5.2: an offer crossing our own.
+                sip.respond(leg.handle, status: 491, toCurrentRequest: true)
+                return
+            }
+            let (plain, offered) = try AudioNegotiation.answer(to: offer, local: leg.nextLocal())
+            let (answer, audio) = keepingOurHold(plain, offered, control: leg.control)
             applyLegAudio(audio, leg: leg)
             sip.respond(leg.handle, status: 200, contentType: Self.sdpType, body: answer.serialized(), toCurrentRequest: true)
         } catch let problem as SDPBody.Problem {
@@ -280,16 +295,23 @@ extension Switch {
         }
     }
 
-    /// Ends the callee side when the caller's side ends.
+    /// Ends the callee side (or the bridged inbound peer) when the caller's side ends.
     func releaseLegs(of call: Call) {
+        abortReinvite(call.control)
         cancelForks(of: call, except: call.connected)
         if let leg = call.connected, !leg.ended {
             leg.ended = true
             sip.bye(leg.handle)
         }
+        if let peer = call.control.peer {
+            call.control.peer = nil
+            peer.control.peer = nil
+            hangUp(peer, reason: "other party hung up")
+        }
     }
 
     private func closeLeg(_ leg: OutboundLeg) {
+        abortReinvite(leg.control)
         outbound.removeValue(forKey: leg.handle)
         callsByStream.removeValue(forKey: leg.stream.id)
         leg.stream.close()

@@ -25,7 +25,10 @@ extension Switch {
             if call.endReason == "unknown" { call.endReason = "we hung up" }
         case .state(.terminated):
             finish(call)
-        case .state, .inviteResponse:
+        case .inviteResponse:
+            // Only our own re-INVITEs (hold/resume) get responses on a call we answered.
+            _ = handleOwnReinviteResponse(event, party: .inbound(call))
+        case .state:
             break
         case .info:
             handleInfo(event, call: call)
@@ -69,6 +72,11 @@ extension Switch {
     /// as it was (RFC 3261 §14.2): never drop a call because of a re-INVITE.
     private func handleReinvite(_ event: SIPEvent, call: Call) {
         guard let message = event.message else { return }
+        guard call.control.reinvite == nil else {
+            // RFC 3261 §14.2: our own re-INVITE is in flight (glare).
+            sip.respond(call.handle, status: 491)
+            return
+        }
         let offer: SessionDescription?
         do {
             offer = try SDPBody.read(message)
@@ -78,7 +86,8 @@ extension Switch {
         }
         if let offer {
             do {
-                let (answer, audio) = try AudioNegotiation.answer(to: offer, local: call.nextLocal())
+                let (plain, offered) = try AudioNegotiation.answer(to: offer, local: call.nextLocal())
+                let (answer, audio) = keepingOurHold(plain, offered, control: call.control)
                 applyRenegotiated(audio, call: call)
                 let sdp = answer.serialized()
                 call.lastLocalSDP = sdp
@@ -87,7 +96,7 @@ extension Switch {
                 sip.respond(call.handle, status: 488, headers: [warning(error.reason)])
             }
         } else {
-            let (ours, pending) = AudioNegotiation.offer(local: call.nextLocal())
+            let (ours, pending) = AudioNegotiation.offer(local: call.nextLocal(), direction: call.control.heldByUs ? .sendonly : .sendrecv)
             let sdp = ours.serialized()
             call.lastLocalSDP = sdp
             call.pendingOffer = pending
@@ -124,7 +133,13 @@ extension Switch {
         guard let message = event.message else { return }
         do {
             if let offer = try SDPBody.read(message) {
-                let (answer, audio) = try AudioNegotiation.answer(to: offer, local: call.nextLocal())
+                guard call.control.reinvite == nil else {
+                    // RFC 3311 §5.2: an offer crossing our own.
+                    sip.respond(call.handle, status: 491, toCurrentRequest: true)
+                    return
+                }
+                let (plain, offered) = try AudioNegotiation.answer(to: offer, local: call.nextLocal())
+                let (answer, audio) = keepingOurHold(plain, offered, control: call.control)
                 applyRenegotiated(audio, call: call)
                 let sdp = answer.serialized()
                 call.lastLocalSDP = sdp
@@ -154,7 +169,8 @@ extension Switch {
             }
             return
         }
-        if audio.sends && (!wasSending || rateChanged) { startSource(for: call) }
+        // Music on hold keeps playing while Parley holds the call.
+        if audio.sends && (!wasSending || rateChanged) && !call.control.heldByUs { startSource(for: call) }
     }
 
     /// Ends a call from our side: BYE when answered, 480/503 while still ringing.

@@ -23,9 +23,10 @@ final class TransferAttempt {
 
 /// Blind transfer (RFC 3515 REFER, RFC 5589): the callee of a user call sends REFER with a target;
 /// nua has answered 202. We report "100 Trying" in a NOTIFY, ring the target for the caller (the
-/// transferee), and on its answer move the caller's room over to it: the target joins, the
-/// transferor leaves (NOTIFY 200, then BYE if it does not hang up itself). A target that fails is
-/// reported in the NOTIFY and the original call stays as it was.
+/// transferee, with the REFER's Referred-By), and on its answer move the caller's room over to it:
+/// the target joins, the transferor leaves (NOTIFY 200, then BYE if it does not hang up itself). A
+/// target that fails is reported in the NOTIFY and the original call stays as it was. A Refer-To
+/// carrying Replaces is an attended transfer instead (Switch+AttendedTransfer.swift).
 extension Switch {
     static let transferRingSeconds = 30
 
@@ -33,6 +34,10 @@ extension Switch {
         guard let message = event.message else { return }
         let cseq = message.header("CSeq")?.split(separator: " ").first.map(String.init) ?? "1"
         let eventName = "refer;id=\(cseq)"
+        if let referTo = message.header("Refer-To"), ReplacesHeader.isPresent(inReferTo: referTo) {
+            handleAttendedRefer(message, on: .outbound(leg), event: eventName)
+            return
+        }
         guard let call = leg.call, call.connected === leg, call.isUp else {
             notifyTransfer(leg, event: eventName, status: 481, final: true)
             return
@@ -46,14 +51,11 @@ extension Switch {
             notifyTransfer(leg, event: eventName, status: 400, final: true)
             return
         }
-        if referTo.lowercased().contains("replaces=") {
-            // Attended transfer (RFC 3891) is not carried out yet: say so rather than pretend.
-            call.logger.info("attended transfer (Replaces) not supported yet", metadata: ["refer-to": "\(referTo)"])
-            notifyTransfer(leg, event: eventName, status: 501, final: true)
-            return
-        }
         let attempt = TransferAttempt(transferor: leg, event: eventName, target: number)
-        call.logger.info("blind transfer requested", metadata: ["target": "\(number)", "by": "\(leg.contact)"])
+        // RFC 3892: who asked for the transfer travels on to the target in our INVITE.
+        let referredBy = message.header("Referred-By")
+        call.logger.info("blind transfer requested", metadata: ["target": "\(number)", "by": "\(leg.contact)",
+                                                                "referred-by": "\(referredBy ?? "-")"])
         notifyTransfer(leg, event: eventName, status: 100, final: false)
         guard let pbx, case .user(let callee, let timeout) = configuration.route(for: number), pbx.directory.user(callee) != nil else {
             call.logger.info("transfer target not reachable by transfer", metadata: ["target": "\(number)"])
@@ -66,7 +68,8 @@ extension Switch {
             notifyTransfer(leg, event: eventName, status: 480, final: true)
             return
         }
-        attempt.legs = fork(call, to: callee, contacts: contacts, caller: call.caller, room: room)
+        attempt.legs = fork(call, to: callee, contacts: contacts, caller: call.caller, room: room,
+                            headers: referredBy.map { ["Referred-By: \($0)"] } ?? [])
         guard !attempt.legs.isEmpty else {
             notifyTransfer(leg, event: eventName, status: 503, final: true)
             return
@@ -84,10 +87,15 @@ extension Switch {
         }
     }
 
-    /// A REFER from the caller's side: not carried out yet (the transferee would be a callee leg);
+    /// A REFER from the caller's side: an attended transfer (Replaces) is carried out like one
+    /// from the callee's side; a blind one is not yet (the transferee would be a callee leg) and is
     /// reported as 501 in the NOTIFY so the phone knows, instead of a silent 202.
     func handleCallerRefer(_ event: SIPEvent, call: Call) {
         let cseq = event.message?.header("CSeq")?.split(separator: " ").first.map(String.init) ?? "1"
+        if let message = event.message, let referTo = message.header("Refer-To"), ReplacesHeader.isPresent(inReferTo: referTo) {
+            handleAttendedRefer(message, on: .inbound(call), event: "refer;id=\(cseq)")
+            return
+        }
         call.logger.info("transfer from the caller's side not supported yet", metadata: ["refer-to": "\(event.message?.header("Refer-To") ?? "-")"])
         notifyTransfer(call.handle, event: "refer;id=\(cseq)", status: 501, final: true)
     }

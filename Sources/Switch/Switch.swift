@@ -118,6 +118,9 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
     public func shutdown(timeout: Duration = .seconds(3)) {
         sip.perform { [self] in
             shuttingDown = true
+            // Nobody waits forever for a hold or resume that will not be answered now.
+            for call in calls.values { abortReinvite(call.control) }
+            for leg in outbound.values { abortReinvite(leg.control) }
             for call in calls.values { hangUp(call, reason: "shutdown") }
             stopTrunks()
         }
@@ -151,6 +154,8 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
             return
         }
         switch event.kind {
+        case .invite where event.message?.header("Replaces") != nil:
+            handleReplacingInvite(event, handle: handle)
         case .invite:
             handleNewInvite(event, handle: handle)
         case .register:

@@ -147,6 +147,14 @@ void ps_refer(void *handle, const char *refer_to, const char *extra_headers);
 void ps_notify(void *handle, const char *event, const char *substate, const char *content_type,
                const char *body);
 
+/**
+ * Root thread: the handle of the dialog a Replaces header (RFC 3891) names, or NULL. `to_tag` is
+ * matched against the dialog's local tag and `from_tag` against its remote tag, as the RFC says
+ * for the recipient; a tag of "0" matches a missing one. The handle is not retained: it stays
+ * valid as long as the application's own reference to it does.
+ */
+void *ps_handle_by_replaces(ps_stack_t *stack, const char *call_id, const char *from_tag, const char *to_tag);
+
 /** Root thread: sends BYE in the handle's dialog. */
 void ps_bye(void *handle);
 /** Root thread: releases a handle (after its call reached the terminated state). */
