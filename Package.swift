@@ -140,7 +140,7 @@ let package = Package(
 
         // Composition root.
         .executableTarget(name: "parley", dependencies: [
-            "Switch", "ParleyConfig", "Workflow", "Registrar", "Speech", "Agent",
+            "Switch", "ParleyConfig", "Workflow", "Registrar", "Speech", "Agent", "Control", "Trunks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
@@ -176,7 +176,7 @@ let package = Package(
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "WorkflowCrashHarness"], exclude: ["Fixtures"]),
         .testTarget(name: "ParleyTestingTests", dependencies: ["ParleyTesting"]),
         .testTarget(name: "IntegrationTests", dependencies: [
-            "ParleyTesting", "parley", "RTP", "Codecs", "Registrar", "Workflow", "Agent", "Speech",
+            "ParleyTesting", "parley", "RTP", "Codecs", "Registrar", "Workflow", "Agent", "Speech", "Control",
         ]),
     ],
     swiftLanguageModes: [.v6]

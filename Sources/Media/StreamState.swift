@@ -140,6 +140,15 @@ final class StreamState: @unchecked Sendable {
         }
     }
 
+    /// The counters with the jitter buffer's and RTCP's figures as of now.
+    var liveStatistics: MediaStatistics {
+        var live = stats
+        live.jitter = jitter.statistics
+        live.receive = receiver.statistics
+        live.roundTripMilliseconds = reporter.roundTripTime.map { Double($0.components.attoseconds) / 1e15 + Double($0.components.seconds) * 1000 }
+        return live
+    }
+
     func closeSocket() {
         stats.jitter = jitter.statistics
         stats.receive = receiver.statistics

@@ -35,7 +35,7 @@ extension ParleyConfiguration {
             throw ConfigError(file: file, line: nil, reason: "not valid YAML: \(error)")
         }
         let top = try ConfigNode(node: root, file: file, path: "")
-            .mapping(allowed: ["sip", "rtp", "storage", "sounds", "log", "dialplan", "users", "demo_users", "trunks", "inbound", "security", "agents"])
+            .mapping(allowed: ["sip", "rtp", "storage", "sounds", "log", "dialplan", "users", "demo_users", "trunks", "inbound", "security", "agents", "control"])
         var config = ParleyConfiguration(
             dataDirectory: baseDirectory.appendingPathComponent("../data").standardizedFileURL,
             soundsDirectory: baseDirectory.appendingPathComponent("../sounds").standardizedFileURL,
@@ -66,6 +66,7 @@ extension ParleyConfiguration {
             let m = try n.mapping(allowed: ["level"])
             if let l = m["level"] { config.logLevel = try l.oneOf(logLevels) }
         }
+        if let n = top["control"] { config.control = try readControl(n, environment: ProcessInfo.processInfo.environment) }
         try readPBX(top, into: &config, checkFiles: checkFiles)
         return config
     }

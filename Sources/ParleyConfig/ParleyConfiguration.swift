@@ -84,6 +84,8 @@ public struct ParleyConfiguration: Sendable, Equatable {
     public var demoUsers: Bool = false
     public var trunks: [Trunk] = []
     public var security = Security()
+    /// The control API (`control:`).
+    public var control = Control()
     /// The file this came from.
     public var source: String
 

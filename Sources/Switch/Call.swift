@@ -70,6 +70,8 @@ final class Call {
     var agent: AgentLink?
     /// Parley's own call control on this leg: our re-INVITEs (hold), a bridged inbound peer.
     let control = LegControl()
+    /// What the control plane notes about the call (times, origin, API changes).
+    var ledger = CallLedger()
 
     /// The dialplan extension when the call is for a service.
     var service: ParleyConfiguration.Extension? {

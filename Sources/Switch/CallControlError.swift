@@ -20,6 +20,20 @@ public enum CallControlError: Error, Equatable, Sendable, CustomStringConvertibl
     case callEnded
     /// The switch is shutting down.
     case shuttingDown
+    /// The dialplan (or the agent catalog) knows no such target.
+    case unknownTarget(String)
+    /// The target exists but cannot be reached now (a user with no registered phone: 480).
+    case unreachable(target: String, status: Int)
+    /// No room has this id.
+    case unknownRoom(String)
+    /// The room has no such member.
+    case unknownMember(room: String, member: String)
+    /// No sound file has this name.
+    case unknownSound(String)
+    /// The request is understood but this switch cannot do it (yet).
+    case notSupported(String)
+    /// An argument is unusable (an empty target, a bad digit).
+    case invalid(String)
 
     public var description: String {
         switch self {
@@ -29,6 +43,13 @@ public enum CallControlError: Error, Equatable, Sendable, CustomStringConvertibl
         case .rejected(let status): "the far end answered \(status)"
         case .callEnded: "the call ended"
         case .shuttingDown: "the switch is shutting down"
+        case .unknownTarget(let target): "nothing answers to \(target)"
+        case .unreachable(let target, let status): "\(target) cannot be reached (\(status))"
+        case .unknownRoom(let room): "no room \(room)"
+        case .unknownMember(let room, let member): "room \(room) has no member \(member)"
+        case .unknownSound(let name): "no sound named \(name)"
+        case .notSupported(let what): what
+        case .invalid(let reason): reason
         }
     }
 }

@@ -93,6 +93,7 @@ extension Switch {
         let member = room.add(endpoint: participant)
         let link = AgentLink(name: name, conversation: conversation, participant: participant, member: member, room: room)
         call.agent = link
+        observeAgent(call, participant)
         participant.startPump()
         let caller = call.caller?.username ?? Self.userPart(of: call.from) ?? "anonymous"
         let actions = CallAgentActions(owner: self, call: call, participant: participant)

@@ -173,15 +173,15 @@ extension Switch {
         if audio.sends && (!wasSending || rateChanged) && !call.control.heldByUs { startSource(for: call) }
     }
 
-    /// Ends a call from our side: BYE when answered, 480/503 while still ringing.
-    func hangUp(_ call: Call, reason: String) {
+    /// Ends a call from our side: BYE when answered, 480/503 (or `status`) while still ringing.
+    func hangUp(_ call: Call, reason: String, status: Int? = nil) {
         switch call.phase {
         case .offered:
             call.endReason = reason
             if let timer = call.answerTimer { sip.cancelTimer(timer) }
             call.answerTimer = nil
             releaseLegs(of: call)
-            sip.respond(call.handle, status: shuttingDown ? 503 : 480)
+            sip.respond(call.handle, status: status ?? (shuttingDown ? 503 : 480))
             call.phase = .ending
         case .answered, .confirmed:
             call.endReason = reason

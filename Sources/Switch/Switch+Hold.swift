@@ -59,6 +59,7 @@ extension Switch {
 
     /// Sends the hold or resume re-INVITE on `party` (SIP thread).
     func setHold(_ party: Party, hold: Bool, completion: @escaping (Result<Void, CallControlError>) -> Void) {
+        let completion = reportingHold(party, hold: hold, completion)
         let control = party.control
         if case .inbound(let call) = party, call.phase != .confirmed {
             // Answered but not yet ACKed: our INVITE transaction as UAS is still open.
@@ -75,6 +76,7 @@ extension Switch {
                                                             ownsCallID: party.ownsCallID),
                                       completion: completion)
         control.reinvite = attempt
+        reportHoldStarted(party, hold: hold)
         party.call?.logger.info(hold ? "putting a leg on hold" : "resuming a held leg",
                                 metadata: ["leg": "\(party.logName)", "direction": "\(attempt.machine.direction.rawValue)"])
         carryOut(attempt.machine.start(), attempt, on: party)

@@ -140,6 +140,7 @@ extension Switch {
         let call = Call(handle: handle, callID: message.callID ?? "", from: message.from ?? "", target: target,
                         stream: stream, local: local, logger: log)
         call.caller = caller
+        call.ledger.inboundTrunk = trunk(for: message.source)?.trunk.name
         var sdp: String
         if let offer {
             do {
@@ -213,6 +214,7 @@ extension Switch {
         call.phase = .answered
         call.answeredAt = .now
         startSource(for: call)
+        reportCallAnswered(call)
     }
 
     /// Points the stream at what the extension does.

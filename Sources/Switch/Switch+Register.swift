@@ -30,6 +30,7 @@ extension Switch {
         do {
             let result = try pbx.registrar.register(request, now: Date())
             sip.respond(handle, status: result.reply.status, headers: result.reply.headerLines, toCurrentRequest: true)
+            reportRegistration(result.changes, user: user.username)
             if !result.changes.isEmpty {
                 logger.info("registration", metadata: ["user": "\(user.username)", "source": "\(source)",
                                                        "bindings": "\(result.bindings.count)"])

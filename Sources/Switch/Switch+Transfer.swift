@@ -7,14 +7,21 @@ import SIP
 /// A blind transfer under way: who asked (the transferor's leg), the NOTIFY event to report on,
 /// and the legs ringing the target. SIP thread only.
 final class TransferAttempt {
-    let transferor: OutboundLeg
-    let event: String
+    /// The leg the target replaces: the one that sent the REFER, or the callee leg an API
+    /// transfer drops; nil when the call had no other party (a service call, an originated call).
+    let transferor: OutboundLeg?
+    /// The REFER's event package id for NOTIFY progress; nil when the API asked (nobody to notify).
+    let event: String?
     let target: String
     var legs: [OutboundLeg] = []
     var timer: UInt64?
     var bestFailure = 480
+    /// A room opened for the transfer because the call had none; it becomes the call's on success.
+    var room: Room?
+    /// Told the outcome once: nil on success, else the final status.
+    var finished: ((Int?) -> Void)?
 
-    init(transferor: OutboundLeg, event: String, target: String) {
+    init(transferor: OutboundLeg?, event: String?, target: String) {
         self.transferor = transferor
         self.event = event
         self.target = target
@@ -74,8 +81,13 @@ extension Switch {
             notifyTransfer(leg, event: eventName, status: 503, final: true)
             return
         }
+        startTransfer(attempt, on: call, ringSeconds: min(timeout, Self.transferRingSeconds))
+    }
+
+    /// The target's legs are ringing: the attempt becomes the call's, with its ring timer.
+    func startTransfer(_ attempt: TransferAttempt, on call: Call, ringSeconds seconds: Int) {
         call.transfer = attempt
-        let seconds = min(timeout, Self.transferRingSeconds)
+        reportTransfer(call, attempt, .requested)
         attempt.timer = sip.schedule(after: seconds * 1000) { [weak self, weak call, weak attempt] in
             guard let self, let call, let attempt, call.transfer === attempt else { return }
             attempt.timer = nil
@@ -106,7 +118,11 @@ extension Switch {
         let status = event.status
         switch status {
         case 100..<200:
-            if status >= 180 { notifyTransfer(attempt.transferor, event: attempt.event, status: status, final: false) }
+            guard status >= 180 else { return }
+            if let transferor = attempt.transferor, let event = attempt.event {
+                notifyTransfer(transferor, event: event, status: status, final: false)
+            }
+            reportTransfer(call, attempt, .trying)
         case 200..<300:
             leg.answered = true
             guard let message = event.message, let answer = try? SDPBody.read(message),
@@ -124,16 +140,29 @@ extension Switch {
             }
             if let timer = attempt.timer { sip.cancelTimer(timer) }
             // The target takes the transferor's place in the caller's room.
-            let transferor = attempt.transferor
             call.transfer = nil
-            call.legs.removeAll { $0 === transferor }
+            if let transferor = attempt.transferor {
+                call.legs.removeAll { $0 === transferor }
+                call.room?.remove(member: transferor.stream.id)
+                if let codec = transferor.audio?.codecName { call.ledger.formerCodecs.append(codec) }
+            }
+            if call.room == nil { call.room = attempt.room }
             call.legs.append(leg)
             call.connected = leg
-            call.room?.remove(member: transferor.stream.id)
             connectInRoom(call, leg)
-            transferor.call = nil
-            notifyTransfer(transferor, event: attempt.event, status: 200, final: true)
             call.logger.info("blind transfer completed", metadata: ["target": "\(attempt.target)", "contact": "\(leg.contact)"])
+            reportTransfer(call, attempt, .completed)
+            attempt.finished?(nil)
+            attempt.finished = nil
+            guard let transferor = attempt.transferor else { return }
+            transferor.call = nil
+            guard let event = attempt.event else {
+                // Nobody asked over SIP: the replaced leg goes now.
+                transferor.ended = true
+                sip.bye(transferor.handle)
+                return
+            }
+            notifyTransfer(transferor, event: event, status: 200, final: true)
             // RFC 5589 §6.1: the transferor hangs up after a successful NOTIFY; make sure it goes.
             sip.schedule(after: 2000) { [weak self, weak transferor] in
                 guard let self, let transferor, !transferor.ended else { return }
@@ -153,8 +182,14 @@ extension Switch {
         guard let attempt = call.transfer else { return }
         call.transfer = nil
         if let timer = attempt.timer { sip.cancelTimer(timer) }
-        notifyTransfer(attempt.transferor, event: attempt.event, status: status, final: true)
+        if let transferor = attempt.transferor, let event = attempt.event {
+            notifyTransfer(transferor, event: event, status: status, final: true)
+        }
+        if let room = attempt.room, room !== call.room { room.close() }
         call.logger.info("blind transfer failed; the call stays as it was", metadata: ["target": "\(attempt.target)", "status": "\(status)"])
+        reportTransfer(call, attempt, .failed)
+        attempt.finished?(status)
+        attempt.finished = nil
     }
 
     /// A NOTIFY in the REFER's implicit subscription with a message/sipfrag status line.

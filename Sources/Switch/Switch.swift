@@ -34,7 +34,15 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
     var trunkByHandle: [SIPHandle: TrunkLink] = [:]
     /// Open conferences by room name.
     var conferences: [String: Conference] = [:]
+    /// Calls Parley is placing (``originate(to:connectTo:callerID:ringSeconds:)``), by the handle
+    /// of each leg still ringing.
+    var originations: [SIPHandle: Origination] = [:]
     var shuttingDown = false
+
+    /// Told about calls, DTMF, hold, transfers, registrations and the agent (``SwitchEvent``).
+    /// Set it before ``start()``. It is called on the SIP thread and on media threads: hand the
+    /// event over and return.
+    public var onEvent: (@Sendable (SwitchEvent) -> Void)?
 
     /// The latest status of every registering trunk, readable from any thread.
     let trunkStatuses = Mutex<[String: TrunkStatus]>([:])
@@ -153,6 +161,10 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
             handleTrunkEvent(event, link: link)
             return
         }
+        if let origination = originations[handle] {
+            handleOriginationEvent(event, handle: handle, origination: origination)
+            return
+        }
         switch event.kind {
         case .invite where event.message?.header("Replaces") != nil:
             handleReplacingInvite(event, handle: handle)
@@ -178,6 +190,7 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
             guard let self, !self.shuttingDown else { return }
             let gone = pbx.location.purgeExpired(now: Date())
             if !gone.isEmpty { self.logger.info("expired registrations removed", metadata: ["count": "\(gone.count)"]) }
+            self.reportExpired(gone)
             self.schedulePurge()
         }
     }
@@ -189,6 +202,7 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
         callsByStream[call.stream.id] = call.handle
         liveCalls.add(1, ordering: .relaxed)
         totalCalls.add(1, ordering: .relaxed)
+        reportCallStarted(call)
     }
 
     /// Releases a call's media and handle once its dialog is over (idempotent).
@@ -201,7 +215,9 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
         let logger = call.logger
         let reason = call.endReason
         let answered = call.answeredAt != nil
+        let reportEnd = callEnding(call)
         call.stream.close { stats in
+            reportEnd(stats)
             logger.info("call ended", metadata: [
                 "reason": "\(reason)", "answered": "\(answered)",
                 "seconds": "\(String(format: "%.2f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))",
@@ -245,6 +261,8 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
     func digitReceived(_ digit: DTMFDigit, call: Call) {
         call.digits.append(digit.digit)
         call.logger.info("dtmf", metadata: ["digit": "\(digit.digit)", "duration-ms": "\(digit.durationMs)", "via": "\(digit.source)"])
+        // An agent that keeps digits private (PINs, card numbers) keeps them out of the events too.
+        emit(.dtmf(digit: call.agent?.participant.definition.digitsPrivate == true ? "•" : digit.digit), call: call)
         _ = conferenceDigit(digit.digit, call: call)
         agentDigit(digit.digit, call: call)
     }

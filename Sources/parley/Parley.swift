@@ -1,4 +1,5 @@
 import ArgumentParser
+import Control
 import Foundation
 import Logging
 import ParleyConfig
@@ -11,7 +12,12 @@ struct Parley: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parley",
         abstract: "A SIP softswitch with a built-in AI voice agent.",
-        subcommands: [Run.self, CheckConfig.self, Bench.self],
+        subcommands: [
+            Run.self, CheckConfig.self, Bench.self,
+            // Clients of a running Parley's control API (--url, --token, --json).
+            CallsCommand.self, CallCommand.self, RoomsCommand.self, RegistrationsCommand.self, TrunksCommand.self,
+            ConversationCommand.self, AgentsCommand.self, CDRCommand.self, EventsCommand.self,
+        ],
         defaultSubcommand: Run.self)
 }
 

@@ -3,7 +3,6 @@ import Dispatch
 import Foundation
 import Logging
 import ParleyConfig
-import Foundation
 import Switch
 
 /// Runs the switch in the foreground until SIGINT or SIGTERM.
@@ -44,15 +43,31 @@ struct Run: ParsableCommand {
             throw ExitCode(1)
         }
         let parley: Switch
+        let control: ControlSetup
         do {
             parley = try Switch(configuration: config, logger: logger, agents: agents.services)
+            control = try ControlSetup(config: config, parley: parley, agents: agents, logger: logger)
             try parley.start()
+        } catch let error as StartupError {
+            FileHandle.standardError.write(Data("parley: \(error.description)\n".utf8))
+            agents.shutdown()
+            throw ExitCode(2)
         } catch {
             logger.critical("cannot start: \(error)")
             agents.shutdown()
             throw ExitCode(1)
         }
-        printBanner(config)
+        let apiURL: String?
+        do {
+            apiURL = try control.start()
+        } catch {
+            logger.critical("cannot start the control API: \(error) (change control.port, or set control.enabled: false)")
+            parley.shutdown()
+            control.finish()
+            agents.shutdown()
+            throw ExitCode(1)
+        }
+        printBanner(config, apiURL: apiURL)
         logger.info("parley started", metadata: ["sip": "\(config.sip.listen):\(config.sip.port)", "config": "\(config.source)"])
 
         let stop = DispatchSemaphore(value: 0)
@@ -66,13 +81,15 @@ struct Run: ParsableCommand {
         }
         stop.wait()
         logger.info("stopping", metadata: ["calls": "\(parley.activeCalls)"])
+        control.stopServer()
         parley.shutdown()
+        control.finish()
         agents.shutdown()
         logger.info("stopped", metadata: ["calls-handled": "\(parley.callsHandled)"])
         _ = sources
     }
 
-    private func printBanner(_ config: ParleyConfiguration) {
+    private func printBanner(_ config: ParleyConfiguration, apiURL: String?) {
         let host = config.sip.listen.contains(":") ? "[\(config.sip.listen)]" : config.sip.listen
         var lines = ["Parley is listening on sip:\(host):\(config.sip.port) (UDP and TCP). Dial:"]
         for ext in config.dialplan {
@@ -94,6 +111,9 @@ struct Run: ParsableCommand {
                 line += "; demo users \(first)–\(last) use the password demo<extension>, e.g. demo\(first)"
             }
             lines.append(line + ", and call each other by extension.")
+        }
+        if let apiURL {
+            lines.append("Live calls and their timelines: \(apiURL)/ (the control API; try `parley calls`).")
         }
         lines.append("Press Ctrl-C to stop.")
         FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))

@@ -45,6 +45,10 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
     /// Counters for the log line at the end of the call.
     let utterancesHeard = Atomic<Int>(0)
     let bargeIns = Atomic<Int>(0)
+    /// Who is told what the participant hears and says (the control plane), and when the
+    /// caller's last utterance ended (for the turn latency).
+    private let observer = Mutex<(@Sendable (SwitchEvent.AgentActivity) -> Void)?>(nil)
+    private let lastFinal = Mutex<ContinuousClock.Instant?>(nil)
 
     /// `callerRate` is the caller's codec rate: below 16 kHz the recognizer runs on narrowband
     /// audio (see ``NarrowbandRecognizer``).
@@ -159,6 +163,7 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
 
     private func drain() {
         for event in channel.drainEvents() {
+            report(event)
             switch event {
             case .utteranceFinished(let id):
                 settle(id.rawValue, .finished)
@@ -181,6 +186,32 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
             case .toneMasked, .speechEnded, .utteranceStarted:
                 break
             }
+        }
+    }
+
+    /// Reports what the participant hears and says from now on.
+    func observe(_ handler: @escaping @Sendable (SwitchEvent.AgentActivity) -> Void) {
+        observer.withLock { $0 = handler }
+    }
+
+    private func report(_ event: AgentVoiceEvent) {
+        guard let tell = observer.withLock({ $0 }) else { return }
+        switch event {
+        case .partial(let text):
+            tell(.transcript(text: text, isFinal: false))
+        case .final(let result) where !result.isRejected && !result.text.isEmpty:
+            lastFinal.withLock { $0 = .now }
+            tell(.transcript(text: result.text, isFinal: true))
+        case .bargeIn(_, let heard):
+            tell(.interrupted(heard: heard))
+        case .utteranceStarted(let id):
+            if let heardAt = lastFinal.withLock({ last in defer { last = nil }; return last }) {
+                let elapsed = ContinuousClock.now - heardAt
+                tell(.turnLatency(seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+            }
+            if let text = state.withLock({ $0.pending[id.rawValue]?.text }) { tell(.speaking(text: text)) }
+        default:
+            break
         }
     }
 
