@@ -1,3 +1,4 @@
+import Control
 import Foundation
 import ParleyTesting
 import XCTest
@@ -22,6 +23,9 @@ final class ParleyServer {
     }
 
     let sipPort: UInt16
+    /// The control API's port (every server gets its own, so none collides on 8089).
+    let controlPort: UInt16
+    let controlToken: String?
     let rtpRange: ClosedRange<UInt16>
     let directory: URL
     let configFile: URL
@@ -30,11 +34,14 @@ final class ParleyServer {
 
     /// Starts parley with the default dialplan plus `extraDialplan` YAML list items.
     /// `extraTop` is YAML appended at the top level (e.g. `users:`); `dataDirectory` reuses a
-    /// previous server's data (restart tests).
+    /// previous server's data (restart tests). `controlToken` makes the control API demand it;
+    /// `rtpPorts` widens the RTP range (load tests).
     init(name: String, extraDialplan: String = "", extraRTP: [String] = [], extraTop: String = "",
-         dataDirectory: URL? = nil) throws {
+         dataDirectory: URL? = nil, controlToken: String? = nil, rtpPorts: Int = 64) throws {
         sipPort = try FreePorts.sipPort()
-        rtpRange = try FreePorts.udpRange(count: 64)
+        controlPort = try FreePorts.sipPort()
+        self.controlToken = controlToken
+        rtpRange = try FreePorts.udpRange(count: rtpPorts)
         directory = try PeerFiles.scratchDirectory("parley-\(name)")
         configFile = directory.appendingPathComponent("parley.yaml")
         let yaml = """
@@ -52,6 +59,10 @@ final class ParleyServer {
             sounds: \(Self.repoRoot.appendingPathComponent("sounds").path)
             log:
               level: debug
+            control:
+              listen: 127.0.0.1
+              port: \(controlPort)
+            \(controlToken.map { "  token: \($0)" } ?? "")
             dialplan:
               - extension: "9196"
                 action: echo
@@ -88,6 +99,14 @@ final class ParleyServer {
     }
 
     var log: String { process.output() }
+
+    /// The control API's base URL.
+    var apiURL: String { "http://127.0.0.1:\(controlPort)" }
+
+    /// A client of the control API (with the server's token).
+    func api() throws -> ControlClient {
+        try ControlClient(baseURL: apiURL, token: controlToken, timeout: .seconds(30))
+    }
 
     deinit { process.terminate(grace: 2) }
 }
