@@ -59,6 +59,12 @@ final class ControlAPITests: XCTestCase {
         XCTAssertNotNil(call.answeredAt)
         let one = try await api.get(LiveCall.self, "/calls/\(ControlClient.segment(call.id.rawValue))")
         XCTAssertEqual(one.id, call.id)
+        // The same list from the command line (`parley calls`).
+        let url = server.apiURL
+        let table = try await ControlAPI.blocking {
+            try Self.run(ParleyServer.binary, ["calls", "--url", url, "--token", Self.token])
+        }
+        XCTAssertTrue(table.contains(call.id.rawValue) && table.contains("PCMU") && table.contains("9196"), table)
 
         // A key press shows as a DTMF event.
         try phone.sendDTMF("5")
@@ -117,6 +123,20 @@ final class ControlAPITests: XCTestCase {
         for name in ParleyMetrics.Name.all {
             XCTAssertTrue(metrics.contains(name), "\(name) missing")
         }
+    }
+
+    /// Runs a command and returns what it printed on standard output.
+    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
     }
 
     func testCallRecordsTellAnsweredBusyAndUnreachableCallsApart() async throws {

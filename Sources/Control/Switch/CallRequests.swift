@@ -4,8 +4,9 @@ import Foundation
 public struct OriginateRequest: Codable, Sendable, Equatable {
     /// Who to call: an extension ("1001"), a number routed by the dialplan, or a SIP URI.
     public var to: String
-    /// What the answered call is joined with: another extension or URI (a two-party call), a
-    /// room ("room:sales"), or an agent ("agent:support"). Nil: the dialplan decides.
+    /// What the answered call is joined with: a dialplan number (another extension, a service, a
+    /// conference), a room ("room:sales"), or an agent ("agent:support"). The switch requires
+    /// it (400 without).
     public var connectTo: String?
     /// Caller ID to present; nil uses the trunk's or the switch's default.
     public var callerID: String?

@@ -121,18 +121,23 @@ components:
         mos: {type: number}
     OriginateRequest:
       type: object
-      required: [to]
+      required: [to, connectTo]
       properties:
-        to: {$ref: "#/components/schemas/Target"}
+        to:
+          $ref: "#/components/schemas/Target"
+          description: "Who Parley rings: a user's extension (each registered phone rings) or a sip: URI."
         connectTo:
           $ref: "#/components/schemas/Target"
-          description: "An extension or URI, room:NAME or agent:NAME."
+          description: >-
+            What the answered call is connected to: a dialplan number (echo, playback, a conference,
+            an agent, another user, a number sent to a trunk), room:NAME (a conference, joined
+            without its PIN) or agent:NAME.
         callerID: {type: string}
         timeoutSeconds: {type: integer, minimum: 1, maximum: 600}
     LegSelector:
       type: object
       properties:
-        leg: {type: string, description: Only this leg; absent means the whole call.}
+        leg: {type: string, description: "caller (the default: the leg whose INVITE started the call) or callee (the leg it is bridged with)."}
     TransferRequest:
       oneOf:
         - type: object

@@ -8,16 +8,19 @@ info:
   version: "1.0"
   summary: Calls, rooms, conversations, agents, call records, live events and metrics of a Parley softswitch.
   description: |
-    The control plane of Parley. It listens on 127.0.0.1 by default; on any other address it
-    requires a bearer token (`control.token`). Send it as `Authorization: Bearer <token>`, or as
+    The control plane of Parley, served by `parley run` (`control:` in `conf/parley.yaml`). It
+    listens on 127.0.0.1:8089 by default; on any other address it requires a bearer token
+    (`control.token`, or `control.token_env` naming the environment variable that holds it). Send it as `Authorization: Bearer <token>`, or as
     the `access_token` query parameter where headers cannot be set (the browser's EventSource).
     The web page (`/`, `/app.js`, `/app.css`), this document and `/health` need no token.
 
     Every error is JSON with a proper status: `{"error": {"code": "unknown_call", "message": "no call c-9"}}`.
     Codes: `bad_request` and `bad_json` (400), `unauthorized` (401), `unknown_route`,
     `unknown_call`, `unknown_leg`, `unknown_room`, `unknown_member`, `unknown_conversation`,
-    `unknown_agent`, `unknown_target` (404), `method_not_allowed` (405, with an `Allow` header),
-    `wrong_state`, `conversation_not_running`, `update_failed` (409), `payload_too_large` (413),
+    `unknown_agent`, `unknown_target`, `unknown_sound` (404), `method_not_allowed` (405, with an
+    `Allow` header), `wrong_state`, `conversation_not_running`, `update_failed`,
+    `target_unavailable` (409: the target exists but cannot be reached now, such as a user with
+    no registered phone), `payload_too_large` (413),
     `update_rejected` (422: an update's validator refused it and nothing was written),
     `internal_error`, `workflow_error` (500), `not_implemented` (501), `unavailable` (503: the
     part of Parley behind the route is not attached).
@@ -41,13 +44,13 @@ info:
     | callAnswered | the call was answered | |
     | callEnded | the call ended | disposition, reason |
     | transcript | speech recognised (partial results until isFinal) | text, isFinal |
-    | agentSpeaking | the agent started a turn | text |
+    | agentSpeaking | the agent started a sentence | text |
     | agentInterrupted | the caller barged in | heard |
-    | toolCallStarted | the agent called a tool | tool, toolCallID, arguments |
-    | toolCallFinished | the tool returned | tool, toolCallID, ok, result |
-    | dtmf | a digit (RFC 4733) | digit |
-    | holdProgress | hold or resume moved on | stage |
-    | transferProgress | a transfer moved on | stage, target |
+    | toolCallStarted | the agent called a tool (not streamed by `parley run` yet: tool calls are in the conversation's history) | tool, toolCallID, arguments |
+    | toolCallFinished | the tool returned (likewise) | tool, toolCallID, ok, result |
+    | dtmf | a key the caller pressed (RFC 4733, in-band or SIP INFO; "•" when the agent keeps digits private) | digit |
+    | holdProgress | Parley's own hold or resume of a leg moved on (holding, held, resuming, resumed, failed) | stage |
+    | transferProgress | a blind transfer (REFER or API) moved on | stage, target |
     | registrationChanged | a phone registered, refreshed, unregistered or expired | user, contact, change |
 servers:
   - url: http://127.0.0.1:8089
@@ -198,6 +201,12 @@ paths:
     post:
       tags: [calls]
       summary: Originate a call.
+      description: |
+        Parley rings `to` and, once it answers, connects it to `connectTo`: click-to-call (two
+        users), a dial-out into a conference, or a user called by an agent. The id comes back as
+        soon as the INVITEs are out; the call then shows in `GET /calls` (ringing, then
+        answered) and its progress on the event stream. A user without a registered phone is
+        `target_unavailable` (409).
       requestBody:
         required: true
         content:
@@ -291,7 +300,13 @@ paths:
       - $ref: "#/components/parameters/CallID"
     post:
       tags: [calls]
-      summary: Transfer a call, blind (REFER, RFC 3515) or attended (REFER with Replaces, RFC 3891).
+      summary: Transfer a call's caller to a dialplan target (blind); attended is not available through the API yet.
+      description: |
+        Blind: the target (a user's extension, a number the dialplan sends to a trunk, or a
+        conference) rings; when it answers it replaces the call's other party, which gets BYE.
+        A conference target takes the caller in at once. A call the AI agent answered goes where
+        the agent's own transfer tool would send it. Attended (`withCall`) answers 501 for now;
+        phones do attended transfers themselves with REFER and Replaces.
       requestBody:
         required: true
         content:
@@ -303,12 +318,13 @@ paths:
         "401": {$ref: "#/components/responses/Error"}
         "404": {$ref: "#/components/responses/Error"}
         "409": {$ref: "#/components/responses/Error"}
+        "501": {$ref: "#/components/responses/Error"}
   /calls/{id}/dtmf:
     parameters:
       - $ref: "#/components/parameters/CallID"
     post:
       tags: [calls]
-      summary: Send DTMF digits (RFC 4733 telephone events).
+      summary: Send DTMF digits to one leg, as SIP INFO (application/dtmf-relay, RFC 6086), one after another.
       requestBody:
         required: true
         content:
@@ -319,7 +335,7 @@ paths:
               properties:
                 digits: {type: string, pattern: "^[0-9*#A-Da-d]{1,64}$"}
                 durationMilliseconds: {type: integer, minimum: 40, maximum: 2000}
-                leg: {type: string}
+                leg: {type: string, description: "caller (the default) or callee"}
       responses:
         "202": {description: Sending.}
         "400": {$ref: "#/components/responses/Error"}
@@ -348,7 +364,7 @@ paths:
       - $ref: "#/components/parameters/CallID"
     post:
       tags: [calls]
-      summary: Start recording a call.
+      summary: Start recording the mix of a call's room (a service call such as echo has none; 409).
       responses:
         "200":
           description: Recording.

@@ -12,10 +12,23 @@ import SIP
 extension Switch {
     /// The calls in progress, oldest first, with each leg's live media counters.
     public func calls() async -> [CallSnapshot] {
+        await snapshots(of: nil)
+    }
+
+    /// One call, or ``CallControlError/unknownCall(_:)``.
+    public func call(_ id: String) async throws(CallControlError) -> CallSnapshot {
+        guard let call = await snapshots(of: id).first else { throw .unknownCall(id) }
+        return call
+    }
+
+    /// Every live call (or only the one named `id`), with its legs' media counters read from
+    /// their media threads.
+    private func snapshots(of id: String?) async -> [CallSnapshot] {
         let (snapshots, streams) = await onSIPThread { [self] () -> ([CallSnapshot], [MediaStream]) in
-            let live = calls.values.filter { $0.phase != .ended }
-            let snapshots = live.map(snapshot) + pendingOriginations().map(snapshot)
-            let streams = live.flatMap { call in [call.stream] + call.legs.map(\.stream) }
+            let live = calls.values.filter { $0.phase != .ended && (id == nil || $0.callID == id) }
+            let ringing = pendingOriginations().filter { id == nil || $0.id == id }
+            let snapshots = live.map(snapshot) + ringing.map(snapshot)
+            let streams = live.flatMap { call in [call.stream] + call.legs.map(\.stream) + [call.control.peer?.stream].compactMap { $0 } }
             return (snapshots.sorted { $0.startedAt < $1.startedAt }, streams)
         }
         let statistics = await Self.gatherStatistics(streams, timeout: .milliseconds(500))
@@ -26,12 +39,6 @@ extension Switch {
             }
             return call
         }
-    }
-
-    /// One call, or ``CallControlError/unknownCall(_:)``.
-    public func call(_ id: String) async throws(CallControlError) -> CallSnapshot {
-        guard let call = await calls().first(where: { $0.id == id }) else { throw .unknownCall(id) }
-        return call
     }
 
     /// Ends a call: BYE to every answered leg, CANCEL to legs still ringing, and `status` (default
