@@ -85,6 +85,24 @@ final class ControlAgentAPITests: XCTestCase {
 
         try await renderPage(server: server, call: call.id.rawValue)
 
+        // The command line reads the same conversation and validates definitions through the API.
+        let url = server.apiURL
+        let queried = try await ControlAPI.blocking {
+            try ControlAPITests.run(ParleyServer.binary, ["conversation", "query", conversation, "turns", "--url", url])
+        }
+        XCTAssertTrue(queried.contains("what are your opening hours") && queried.contains("One moment please"), queried)
+        let definition = agents.appendingPathComponent("receptionist.yaml").path
+        let valid = try await ControlAPI.blocking {
+            try ControlAPITests.run(ParleyServer.binary, ["agents", "validate", definition, "--url", url])
+        }
+        XCTAssertTrue(valid.contains("valid, version"), valid)
+        let broken = server.directory.appendingPathComponent("broken.yaml")
+        try Data("name: broken\nvoice: [not, a, voice]\n".utf8).write(to: broken)
+        let invalid = try await ControlAPI.blocking {
+            try ControlAPITests.run(ParleyServer.binary, ["agents", "validate", broken.path, "--url", url])
+        }
+        XCTAssertTrue(invalid.contains("problem"), invalid)
+
         // Hung up over HTTP: the conversation ends and its record names it.
         try await api.post("/calls/\(ControlClient.segment(call.id.rawValue))/hangup", body: HangUpRequest())
         let closed = try await ControlAPI.blocking { phone.waitForEvent("CALL_CLOSED", timeout: 20) }
