@@ -5,9 +5,9 @@ import XCTest
 
 /// The control API while Parley carries many calls: SIPp holds N echo calls streaming RTP
 /// (default 100; `PARLEY_CONTROL_LOAD_CALLS` sets it, up to 240) plus one call with the agent.
-/// The test checks every call is listed with its codec; the figures (API latency of the call
-/// list, one call, a conversation query; delay from switch event to SSE frame) are printed as
-/// one JSON line, never asserted.
+/// The test checks every call is listed with its codec and every call's events arrive; the
+/// figures (API latency of the call list, one call and a conversation query, measured with curl;
+/// delay from switch event to SSE frame) are printed as one JSON line, never asserted.
 final class ControlLoadTests: XCTestCase {
     func testTheAPIAnswersUnderManyLiveCalls() async throws {
         let calls = min(max(Int(ProcessInfo.processInfo.environment["PARLEY_CONTROL_LOAD_CALLS"] ?? "") ?? 100, 1), 240)
@@ -47,18 +47,29 @@ final class ControlLoadTests: XCTestCase {
         let conversation = try XCTUnwrap(list.first { $0.to == "9000" }?.conversationID)
         let one = try XCTUnwrap(echo.first).id
 
-        // Latency with every call up and streaming.
-        let listing = try await Self.timed(30) { _ = try await ControlAPI.calls(api) }
-        let lookup = try await Self.timed(30) { _ = try await api.get(LiveCall.self, "/calls/\(ControlClient.segment(one.rawValue))") }
-        let query = try await Self.timed(30) {
-            _ = try await api.get(QueryResult.self, "/conversations/\(ControlClient.segment(conversation))/queries/turns")
+        // Latency with every call up and streaming, as curl sees it (connect, request, last byte
+        // of the answer), and through the Swift client with and without decoding the JSON.
+        let base = server.apiURL
+        let oneCall = "/calls/\(ControlClient.segment(one.rawValue))"
+        let turns = "/conversations/\(ControlClient.segment(conversation))/queries/turns"
+        let client = try await Self.timed(10) { try await Self.fetch(api, "/calls") }
+        var listing = client, lookup: [Double] = [], query: [Double] = []
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") {
+            listing = try await ControlAPI.blocking { try Self.curl(base + "/calls", times: 30) }
+            lookup = try await ControlAPI.blocking { try Self.curl(base + oneCall, times: 30) }
+            query = try await ControlAPI.blocking { try Self.curl(base + turns, times: 30) }
+        } else {
+            lookup = try await Self.timed(30) { try await Self.fetch(api, oneCall) }
+            query = try await Self.timed(30) { try await Self.fetch(api, turns) }
         }
+        let decoded = try await Self.timed(5) { _ = try await ControlAPI.calls(api) }
         let delays = events.events.filter { $0.envelope.event.type == "callIncoming" || $0.envelope.event.type == "callAnswered" }
             .map { $0.receivedAt.timeIntervalSince($0.envelope.time) * 1000 }.sorted()
         let figures = [
             "calls": Double(calls + 1),
             "list_p50_ms": Self.percentile(listing, 0.5), "list_p95_ms": Self.percentile(listing, 0.95),
-            "list_max_ms": listing.max() ?? 0,
+            "list_max_ms": listing.max() ?? 0, "list_swift_client_p50_ms": Self.percentile(client, 0.5),
+            "list_swift_client_decoded_p50_ms": Self.percentile(decoded, 0.5),
             "call_p50_ms": Self.percentile(lookup, 0.5), "call_p95_ms": Self.percentile(lookup, 0.95),
             "query_p50_ms": Self.percentile(query, 0.5), "query_p95_ms": Self.percentile(query, 0.95),
             "event_delay_p50_ms": Self.percentile(delays, 0.5), "event_delay_p95_ms": Self.percentile(delays, 0.95),
@@ -71,6 +82,30 @@ final class ControlLoadTests: XCTestCase {
         try phone.hangup()
         let result = try await ControlAPI.blocking { try sipp.finish(timeout: Double(holdMilliseconds) / 1000 + 60) }
         XCTAssertEqual(result.successfulCalls, calls, result.output)
+    }
+
+    /// One GET, its whole answer read; fails on an error status.
+    private static func fetch(_ api: ControlClient, _ path: String) async throws {
+        let response = try await api.send(.GET, path)
+        XCTAssertFalse(response.body.isEmpty)
+    }
+
+    /// Milliseconds curl took for each of `times` GETs of `url` (sorted).
+    private static func curl(_ url: String, times: Int) throws -> [Double] {
+        var samples: [Double] = []
+        for _ in 0..<times {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            process.arguments = ["-s", "-f", "-o", "/dev/null", "-w", "%{time_total}", url]
+            let output = Pipe()
+            process.standardOutput = output
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 0, "curl \(url)")
+            if let seconds = Double(String(decoding: data, as: UTF8.self)) { samples.append(seconds * 1000) }
+        }
+        return samples.sorted()
     }
 
     /// Milliseconds of `count` sequential runs of `work`.
