@@ -75,13 +75,14 @@ extension Switch {
             return
         }
         let conversation = WorkflowID("\(name)-\(Self.conversationStamp())-\(call.callID.prefix(40))")
+        let caller = call.caller?.username ?? Self.userPart(of: call.from) ?? "anonymous"
         var log = call.logger
         log[metadataKey: "conversation"] = "\(conversation)"
         let participant: AgentParticipant
         do {
             participant = try AgentParticipant(definition: definition, conversation: conversation,
                                                recognizer: agents.recognizer, synthesizer: agents.synthesizer,
-                                               callerRate: call.sampleRate, logger: log)
+                                               callerRate: call.sampleRate, caller: caller, callee: number, logger: log)
         } catch {
             log.error("cannot start the agent's voice: \(error)")
             hangUp(call, reason: "agent unavailable")
@@ -94,7 +95,6 @@ extension Switch {
         let link = AgentLink(name: name, conversation: conversation, participant: participant, member: member, room: room)
         call.agent = link
         participant.startPump()
-        let caller = call.caller?.username ?? Self.userPart(of: call.from) ?? "anonymous"
         let actions = CallAgentActions(owner: self, call: call, participant: participant)
         log.info("agent answering", metadata: ["agent": "\(name)", "version": "\(definition.version.prefix(12))", "caller": "\(caller)"])
         let runtime = agents.runtime
@@ -135,6 +135,7 @@ extension Switch {
         call.logger.info("agent left the call", metadata: [
             "utterances-heard": "\(link.participant.utterancesHeard.load(ordering: .relaxed))",
             "barge-ins": "\(link.participant.bargeIns.load(ordering: .relaxed))",
+            "holding-lines": "\(link.participant.holdingLines.load(ordering: .relaxed))",
         ])
         guard let agents, let session = link.session else { return }
         link.session = nil
@@ -196,6 +197,7 @@ extension Switch {
         }
         link.room = conference.room
         link.member = conference.room.add(endpoint: link.participant)
+        link.participant.setInConference(true)
         if old !== conference.room, call.room === old {
             old.close()
             call.room = nil

@@ -202,7 +202,7 @@ extension AgentCallTests {
                     api_key: test-key
                     timeout: 10s
 
-                """)
+                """).replacingOccurrences(of: "  max_duration: 15m\n", with: "  max_duration: 15m\n  holding: 500ms\n")
         }
         let users = """
             users:
@@ -226,6 +226,8 @@ extension AgentCallTests {
 
         let requests = llm.requests(to: completions)
         XCTAssertGreaterThanOrEqual(requests.count, 2, "the 429 was not retried")
+        // The 429's one-second wait is longer than the 500 ms the caller is made to wait in silence.
+        XCTAssertTrue(server.log.contains("reply is slow; holding line"), server.log)
         XCTAssertEqual(requests.first?.header("authorization"), "Bearer test-key")
         let (heard, rate) = try AgentCallSupport.received(phone)
         let tail = heard[max(0, heard.count - 6 * rate)..<max(0, heard.count - rate)]

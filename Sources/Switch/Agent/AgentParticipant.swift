@@ -36,8 +36,13 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
         var nextUtterance: UInt64 = 1
         var stopped = false
         var session: AgentSession?
-        /// Finals queued while the session was not attached yet, and the order of deliveries.
+        /// Deliveries to the conversation, chained so they arrive in order.
         var deliveries: Task<Void, Never>?
+        /// Bumped by every turn the caller ends and every line the agent starts: a holding line
+        /// is said only if nothing happened since the turn it waits on.
+        var turn: UInt64 = 0
+        /// In a conference the agent may rightly stay silent: no holding line there.
+        var inConference = false
     }
 
     private let state = Mutex(State())
@@ -45,12 +50,18 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
     /// Counters for the log line at the end of the call.
     let utterancesHeard = Atomic<Int>(0)
     let bargeIns = Atomic<Int>(0)
+    let holdingLines = Atomic<Int>(0)
+    /// Said when a reply takes longer than ``holdingDelay`` (nil: never).
+    private let holdingText: String?
+    private let holdingDelay: Duration
 
     /// `callerRate` is the caller's codec rate: below 16 kHz the recognizer runs on narrowband
     /// audio (see ``NarrowbandRecognizer``).
     init(definition: AgentDefinition, conversation: WorkflowID, recognizer: SpeechRecognizer,
-         synthesizer: SpeechSynthesizer, callerRate: Int, logger: Logger) throws(SpeechError) {
+         synthesizer: SpeechSynthesizer, callerRate: Int, caller: String, callee: String, logger: Logger) throws(SpeechError) {
         self.definition = definition
+        holdingText = definition.prompts.holding?.render(definition.templateValues(caller: caller, callee: callee))
+        holdingDelay = definition.timeouts.holding
         self.conversation = conversation
         self.synthesizer = synthesizer
         self.logger = logger
@@ -126,6 +137,7 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
         await withCheckedContinuation { (continuation: CheckedContinuation<SpeechOutcome, Never>) in
             let id = state.withLock { state -> UInt64? in
                 guard !state.stopped else { return nil }
+                state.turn += 1
                 let id = state.nextUtterance
                 state.nextUtterance += 1
                 state.pending[id] = Pending(text: text, continuation: continuation)
@@ -223,6 +235,41 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
         utterancesHeard.add(1, ordering: .relaxed)
         logger.info("caller said", metadata: ["text": "\(text)", "confidence": "\(result.confidence.map { String(format: "%.2f", $0) } ?? "-")"])
         deliver(to: session, afterInterruption: interrupted != nil) { session in try await session.heard(text) }
+        armHoldingLine()
+    }
+
+    /// The caller ended a turn: if the agent has not started answering within the definition's
+    /// `timeouts.holding`, it says its holding line ("One moment, please.") so the caller never
+    /// sits in dead air while a slow model thinks. The line is the speech side's own: it is not
+    /// part of the conversation's history.
+    private func armHoldingLine() {
+        guard let text = holdingText, !text.isEmpty else { return }
+        let turn = state.withLock { state -> UInt64? in
+            guard !state.inConference else { return nil }
+            state.turn += 1
+            return state.turn
+        }
+        guard let turn else { return }
+        let delay = holdingDelay
+        Task { [weak self] in
+            try? await Task.sleep(for: delay)
+            guard let self else { return }
+            let due = self.state.withLock { state -> UInt64? in
+                guard !state.stopped, state.turn == turn, state.pending.isEmpty else { return nil }
+                let id = state.nextUtterance
+                state.nextUtterance += 1
+                return id
+            }
+            guard let due, !self.channel.isSpeaking else { return }
+            self.holdingLines.add(1, ordering: .relaxed)
+            self.logger.info("reply is slow; holding line", metadata: ["after-ms": "\(delay.milliseconds)"])
+            self.startSynthesis(text, id: due)
+        }
+    }
+
+    /// The agent now sits in a conference (or left it).
+    func setInConference(_ inConference: Bool) {
+        state.withLock { $0.inConference = inConference }
     }
 
     /// A key the caller pressed: it cuts the agent's sentence (as on any IVR), and reaches the
@@ -232,6 +279,7 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
         if speaking { channel.stopSpeaking() }
         guard let session = state.withLock({ $0.session }) else { return }
         deliver(to: session, afterInterruption: speaking) { session in try await session.pressed(key) }
+        if definition.digitsEndTurn { armHoldingLine() }
     }
 
     /// Sends to the conversation in arrival order; after an interruption, only once the session
