@@ -254,3 +254,55 @@ extension AgentCallTests {
         }
     }
 }
+
+extension AgentCallTests {
+    func testTheAgentBringsTheCallerIntoAConference() throws {
+        // Key 9 asks the receptionist to take the caller (and itself) into conference room 3000.
+        let agents = try AgentCallSupport.agentsFolder("conference") { yaml in
+            yaml.replacingOccurrences(of: "tools:\n", with: """
+                tools:
+                  - name: team_room
+                    type: join_conference
+                    description: Bring the caller into the team's conference room.
+                    room: "3000"
+
+                """).replacingOccurrences(of: "intents:\n", with: """
+                intents:
+                  - name: team
+                    digits: ["9"]
+                    reply: "Connecting you to the team room."
+                    tool: team_room
+
+                """)
+        }
+        let server = try ParleyServer(name: "agent-conference", extraDialplan: Self.dialplan + """
+
+              - extension: "3000"
+                action: conference
+            """, extraTop: "agents:\n  directory: \(agents.path)\n")
+        addTeardownBlock { server.stop() }
+        let member = try Baresip(name: "member", sourceWAV: try AgentCallSupport.wav(
+            "member", AudioAnalysis.tone(frequency: 1300, seconds: 40, sampleRate: 8000, amplitude: 5000)))
+        try member.start()
+        addTeardownBlock { member.stop() }
+        try member.dial("sip:3000@127.0.0.1:\(server.sipPort)")
+        XCTAssertTrue(member.waitForEvent("CALL_ESTABLISHED", timeout: 20), member.output() + server.log)
+        let phone = try caller("guest", playing: AgentCallSupport.silence(20))
+        try phone.dial("sip:9000@127.0.0.1:\(server.sipPort)")
+        XCTAssertTrue(phone.waitForEvent("CALL_ESTABLISHED", timeout: 20), phone.output() + server.log)
+        Thread.sleep(forTimeInterval: 1.5)
+        try phone.sendDTMF("9")
+        XCTAssertTrue(waitForLog("joined conference", in: server), server.log)
+        XCTAssertTrue(phone.waitForEvent("CALL_CLOSED", timeout: 30), phone.output())
+        phone.stop()
+        member.stop()
+        server.stop()
+
+        // In the room the guest hears the member's tone.
+        let (heard, rate) = try AgentCallSupport.received(phone)
+        let tail = heard[max(0, heard.count - 6 * rate)..<max(0, heard.count - rate)]
+        XCTAssertGreaterThan(AudioAnalysis.amplitude(of: 1300, in: tail, sampleRate: rate), 1000, "the guest does not hear the conference")
+        let turns = try XCTUnwrap(try AgentCallSupport.conversations(in: server.dataDirectory).first?.turns)
+        XCTAssertTrue(turns.contains { $0.toolResult?.ok == true && $0.toolResult?.detail.contains("3000") == true }, "\(turns)")
+    }
+}
