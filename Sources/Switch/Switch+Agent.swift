@@ -270,20 +270,10 @@ extension Switch {
         case 100..<200:
             break
         case 200..<300:
-            leg.answered = true
-            guard let message = event.message, let answer = try? SDPBody.read(message),
-                  let audio = try? AudioNegotiation.accept(answer: answer, offer: leg.offer) else {
-                leg.ended = true
-                sip.bye(leg.handle)
+            guard acceptTargetAnswer(event, leg: leg, rivals: transfer.legs) else {
                 transfer.legs.removeAll { $0 === leg }
                 if transfer.legs.isEmpty { failAgentTransfer(call, status: 488) }
                 return
-            }
-            leg.audio = audio
-            leg.stream.configure(audio)
-            for other in transfer.legs where other !== leg && !other.answered && !other.ended {
-                other.ended = true
-                sip.cancel(other.handle)
             }
             if let timer = transfer.timer { sip.cancelTimer(timer) }
             transfer.timer = nil

@@ -28,6 +28,21 @@ final class AgentCallTests: XCTestCase {
         return phone
     }
 
+    /// Dials 9000 from `phone`, waits for the call to end (baresip ends it when its WAV ends, or
+    /// Parley does), then stops the phone and, once the agent has left, Parley.
+    private func callAgent(_ phone: Baresip, on server: ParleyServer, closeWithin timeout: TimeInterval) {
+        do {
+            try phone.dial("sip:9000@127.0.0.1:\(server.sipPort)")
+        } catch {
+            XCTFail("dial: \(error)")
+        }
+        XCTAssertTrue(phone.waitForEvent("CALL_ESTABLISHED", timeout: 20), phone.output() + server.log)
+        XCTAssertTrue(phone.waitForEvent("CALL_CLOSED", timeout: timeout), phone.output())
+        phone.stop()
+        XCTAssertTrue(waitForLog("agent left the call", in: server), server.log)
+        server.stop()
+    }
+
     private func waitForLog(_ text: String, in server: ParleyServer, timeout: TimeInterval = 30) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
@@ -42,12 +57,7 @@ final class AgentCallTests: XCTestCase {
         // The greeting takes about 4 s; the question comes after it, then time for the answer.
         let question = try AgentCallSupport.speech("what are your opening hours")
         let phone = try caller("asker", playing: AgentCallSupport.silence(6) + question + AgentCallSupport.silence(16))
-        try phone.dial("sip:9000@127.0.0.1:\(server.sipPort)")
-        XCTAssertTrue(phone.waitForEvent("CALL_ESTABLISHED", timeout: 20), phone.output() + server.log)
-        XCTAssertTrue(phone.waitForEvent("CALL_CLOSED", timeout: 60), phone.output())
-        phone.stop()
-        XCTAssertTrue(waitForLog("agent left the call", in: server), server.log)
-        server.stop()
+        callAgent(phone, on: server, closeWithin: 60)
 
         // What the caller heard after asking: the opening hours from resources/company.md.
         let (heard, rate) = try AgentCallSupport.received(phone)
@@ -85,12 +95,7 @@ extension AgentCallTests {
         // The caller talks over the greeting from 1.5 s on.
         let speech = try AgentCallSupport.speech("tell me your prices please")
         let phone = try caller("interrupter", playing: AgentCallSupport.silence(1.5) + speech + AgentCallSupport.silence(12))
-        try phone.dial("sip:9000@127.0.0.1:\(server.sipPort)")
-        XCTAssertTrue(phone.waitForEvent("CALL_ESTABLISHED", timeout: 20), phone.output() + server.log)
-        XCTAssertTrue(phone.waitForEvent("CALL_CLOSED", timeout: 40), phone.output())
-        phone.stop()
-        XCTAssertTrue(waitForLog("agent left the call", in: server), server.log)
-        server.stop()
+        callAgent(phone, on: server, closeWithin: 40)
         XCTAssertTrue(server.log.contains("caller barged in"), server.log)
 
         // The greeting plays until the caller starts, then the line goes quiet (the goal is
