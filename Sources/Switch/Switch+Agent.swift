@@ -82,6 +82,7 @@ extension Switch {
         do {
             participant = try AgentParticipant(definition: definition, conversation: conversation,
                                                recognizer: agents.recognizer, synthesizer: agents.synthesizer,
+                                               remoteSpeech: agents.remoteSpeech,
                                                callerRate: call.sampleRate, caller: caller, callee: number, logger: log)
         } catch {
             log.error("cannot start the agent's voice: \(error)")

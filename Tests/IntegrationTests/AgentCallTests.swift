@@ -311,3 +311,90 @@ extension AgentCallTests {
         XCTAssertTrue(turns.contains { $0.toolResult?.ok == true && $0.toolResult?.detail.contains("3000") == true }, "\(turns)")
     }
 }
+
+extension AgentCallTests {
+    func testAFailedTransferGivesTheCallerBackToTheAgentWithAnApology() throws {
+        // Nobody is registered at 1001: the transfer fails and the agent says so.
+        let users = """
+            users:
+              - extension: "1001"
+                password: desk-secret
+            """
+        let server = try server("agent-transfer-fails", agents: try AgentCallSupport.agentsFolder("transfer-fails"), extraTop: users)
+        let phone = try caller("unlucky", playing: AgentCallSupport.silence(16))
+        try phone.dial("sip:9000@127.0.0.1:\(server.sipPort)")
+        XCTAssertTrue(phone.waitForEvent("CALL_ESTABLISHED", timeout: 20), phone.output() + server.log)
+        Thread.sleep(forTimeInterval: 1.5)
+        try phone.sendDTMF("0")
+        XCTAssertTrue(waitForLog("agent's call action failed", in: server, timeout: 30), server.log)
+        XCTAssertTrue(phone.waitForEvent("CALL_CLOSED", timeout: 40), phone.output())
+        phone.stop()
+        server.stop()
+        XCTAssertFalse(server.log.contains("agent transfer completed"), server.log)
+
+        let turns = try XCTUnwrap(try AgentCallSupport.conversations(in: server.dataDirectory).first?.turns)
+        XCTAssertTrue(turns.contains { $0.toolResult?.ok == false }, "\(turns)")
+        let apology = try XCTUnwrap(turns.first { $0.speaker == .agent && $0.text.hasPrefix("I'm sorry, nobody at the front desk") }, "\(turns)")
+        XCTAssertFalse(apology.interrupted)
+        // The caller heard the apology: the agent's voice goes on after the failed transfer.
+        let (heard, rate) = try AgentCallSupport.received(phone)
+        let afterKey = AgentCallSupport.rms(heard, rate: rate, from: 5, to: 10)
+        XCTAssertGreaterThan(afterKey, 300, "dead air after the failed transfer")
+    }
+}
+
+extension AgentCallTests {
+    func testOpenAICompatibleSpeechServicesCarryTheCallBothWays() throws {
+        // A local server plays both speech services: it "transcribes" whatever the caller says
+        // as a question about opening hours, and "speaks" every line as a 600 Hz tone (24 kHz
+        // PCM, the API's raw format), so what the caller hears proves the path.
+        let api = try ScriptedHTTPServer()
+        addTeardownBlock { api.stop() }
+        api.enqueue(.body(status: 200, text: #"{"text":"What are your opening hours?"}"#), for: "/v1/audio/transcriptions")
+        let tone = AudioAnalysis.tone(frequency: 600, seconds: 1.5, sampleRate: 24_000, amplitude: 6000)
+        let pcm = tone.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] }
+        for _ in 0..<12 { api.enqueue(.bytes(status: 200, body: pcm, contentType: "audio/pcm"), for: "/v1/audio/speech") }
+        let agents = try AgentCallSupport.agentsFolder("remote-speech") { yaml in
+            yaml.replacingOccurrences(of: """
+                  stt:
+                    type: pocketsphinx
+                    mode: lm
+                  tts:
+                    type: espeak
+                    voice: en-us+klatt
+
+                """, with: """
+                  stt:
+                    type: openai
+                    base_url: \(api.baseURL)/v1
+                    model: whisper-1
+                    api_key: speech-key
+                  tts:
+                    type: openai
+                    base_url: \(api.baseURL)/v1
+                    model: tts-1
+                    api_key: speech-key
+                    voice: alloy
+
+                """)
+        }
+        let server = try server("agent-remote-speech", agents: agents)
+        let question = try AgentCallSupport.speech("what are your opening hours")
+        let phone = try caller("remote", playing: AgentCallSupport.silence(5) + question + AgentCallSupport.silence(10))
+        callAgent(phone, on: server, closeWithin: 40)
+
+        let transcriptions = api.requests(to: "/v1/audio/transcriptions")
+        XCTAssertGreaterThanOrEqual(transcriptions.count, 1, server.log)
+        XCTAssertEqual(transcriptions.first?.header("authorization"), "Bearer speech-key")
+        XCTAssertTrue(transcriptions.first?.body.contains("whisper-1") == true)
+        let speech = api.requests(to: "/v1/audio/speech")
+        XCTAssertGreaterThanOrEqual(speech.count, 3, "greeting and reply sentences")
+        XCTAssertTrue(speech.first?.body.contains("Thank you for calling") == true, speech.first?.body ?? "")
+        let (heard, rate) = try AgentCallSupport.received(phone)
+        XCTAssertGreaterThan(AudioAnalysis.amplitude(of: 600, in: heard[0..<min(heard.count, rate * 2)], sampleRate: rate), 1000,
+                             "the caller does not hear the remote voice")
+        let turns = try XCTUnwrap(try AgentCallSupport.conversations(in: server.dataDirectory).first?.turns)
+        XCTAssertTrue(turns.contains { $0.speaker == .user && $0.text.contains("opening hours") }, "\(turns)")
+        XCTAssertTrue(turns.contains { $0.speaker == .agent && $0.text.contains("Monday") }, "\(turns)")
+    }
+}

@@ -58,7 +58,8 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
     /// `callerRate` is the caller's codec rate: below 16 kHz the recognizer runs on narrowband
     /// audio (see ``NarrowbandRecognizer``).
     init(definition: AgentDefinition, conversation: WorkflowID, recognizer: SpeechRecognizer,
-         synthesizer: SpeechSynthesizer, callerRate: Int, caller: String, callee: String, logger: Logger) throws(SpeechError) {
+         synthesizer: SpeechSynthesizer, remoteSpeech: SpeechProviderFactory? = nil,
+         callerRate: Int, caller: String, callee: String, logger: Logger) throws(SpeechError) {
         self.definition = definition
         holdingText = definition.prompts.holding?.render(definition.templateValues(caller: caller, callee: callee))
         holdingDelay = definition.timeouts.holding
@@ -68,18 +69,42 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
         synthesis = Self.synthesisOptions(for: definition)
         let voice = Self.voiceConfiguration(for: definition)
         let channel = try AgentVoiceChannel(configuration: voice)
-        let narrowband = callerRate < AgentVoiceChannel.sampleRate
-        let session = try recognizer.makeSession(mode: Self.recognitionMode(for: definition),
-                                                 inputSampleRate: narrowband ? 8000 : AgentVoiceChannel.sampleRate) { [weak channel] event in
-            channel?.receive(event)
+        // OpenAI-compatible speech when the definition asks for it (and the switch has a client);
+        // otherwise, or when it cannot be built (a missing API key), the offline engines.
+        var remoteListener: OpenAITranscriber?
+        var remoteVoice: OpenAISpeechSynthesizer?
+        if let remoteSpeech {
+            do {
+                remoteListener = try remoteSpeech.transcriber(for: definition, inputSampleRate: AgentVoiceChannel.sampleRate) {
+                    [weak channel] event in channel?.receive(event)
+                }
+                remoteVoice = try remoteSpeech.synthesizer(for: definition)
+            } catch {
+                logger.warning("remote speech unavailable; using the offline engines", metadata: ["error": "\(error)"])
+            }
         }
-        channel.attach(narrowband ? try NarrowbandRecognizer(session) : session)
+        if let remoteListener {
+            channel.attach(remoteListener)
+            recognizerClose = { remoteListener.close() }
+        } else {
+            let narrowband = callerRate < AgentVoiceChannel.sampleRate
+            let session = try recognizer.makeSession(mode: Self.recognitionMode(for: definition),
+                                                     inputSampleRate: narrowband ? 8000 : AgentVoiceChannel.sampleRate) { [weak channel] event in
+                channel?.receive(event)
+            }
+            channel.attach(narrowband ? try NarrowbandRecognizer(session) : session)
+            recognizerClose = { session.close() }
+        }
+        self.remoteVoice = remoteVoice
         self.channel = channel
-        recognizerSession = session
     }
 
-    /// The pocketsphinx session behind the channel (closed with the participant).
-    private let recognizerSession: RecognizerSession
+    /// Closes the recognizer behind the channel (pocketsphinx session or remote transcriber).
+    private let recognizerClose: @Sendable () -> Void
+    /// The OpenAI-compatible voice, when the definition chose one.
+    private let remoteVoice: OpenAISpeechSynthesizer?
+    /// Remote synthesis jobs by utterance, cancelled when the channel drops their utterance.
+    private let remoteJobs = Mutex<[UInt64: OpenAISpeechJob]>([:])
 
     // MARK: RoomEndpoint (media thread)
 
@@ -123,7 +148,12 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
             task?.cancel()
             task = nil
         }
-        recognizerSession.close()
+        recognizerClose()
+        let jobs = remoteJobs.withLock { jobs -> [OpenAISpeechJob] in
+            defer { jobs.removeAll() }
+            return Array(jobs.values)
+        }
+        for job in jobs { job.cancel() }
         for item in waiting { item.continuation.resume(returning: .finished) }
     }
 
@@ -149,6 +179,16 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
     }
 
     private func startSynthesis(_ text: String, id: UInt64) {
+        if let remoteVoice {
+            do {
+                let job = try channel.say(text, id: UtteranceID(id), synthesizer: remoteVoice)
+                remoteJobs.withLock { $0[id] = job }
+            } catch {
+                logger.error("remote speech synthesis failed", metadata: ["error": "\(error)", "text": "\(text)"])
+                settle(id, .finished)
+            }
+            return
+        }
         do {
             try channel.say(text, id: UtteranceID(id), synthesizer: synthesizer, options: synthesis)
         } catch {
@@ -163,6 +203,7 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
     }
 
     private func settle(_ id: UInt64, _ outcome: SpeechOutcome) {
+        if let job = remoteJobs.withLock({ $0.removeValue(forKey: id) }), outcome != .finished { job.cancel() }
         let item = state.withLock { $0.pending.removeValue(forKey: id) }
         item?.continuation.resume(returning: outcome)
     }
@@ -178,6 +219,7 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
                 settle(id.rawValue, .interrupted(heard: heard))
             case .bargeIn(let id, let heard):
                 bargeIns.add(1, ordering: .relaxed)
+                remoteJobs.withLock { $0.removeValue(forKey: id.rawValue) }?.cancel()
                 logger.info("caller barged in", metadata: ["heard": "\(heard)"])
                 state.withLock { $0.pending[id.rawValue]?.bargedIn = heard }
             case .falseInterruption(let id, let remaining):
