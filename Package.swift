@@ -90,7 +90,7 @@ let package = Package(
         // The AI agent: definitions (conf/agents), the version catalog, brains (scripted, OpenAI-compatible),
         // tools, and the runtime that drives a call's conversation workflow.
         .target(name: "Agent", dependencies: [
-            "Workflow", "ParleyConfig",
+            "Workflow", "ParleyConfig", "Speech", "Codecs",
             .product(name: "Yams", package: "Yams"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
@@ -163,7 +163,7 @@ let package = Package(
             "Control", "Workflow", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "AgentTests", dependencies: [
-            "Agent", "Workflow", "ParleyConfig", "ParleyTesting",
+            "Agent", "Workflow", "ParleyConfig", "ParleyTesting", "Speech", "Codecs",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

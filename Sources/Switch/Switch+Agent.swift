@@ -75,13 +75,15 @@ extension Switch {
             return
         }
         let conversation = WorkflowID("\(name)-\(Self.conversationStamp())-\(call.callID.prefix(40))")
+        let caller = call.caller?.username ?? Self.userPart(of: call.from) ?? "anonymous"
         var log = call.logger
         log[metadataKey: "conversation"] = "\(conversation)"
         let participant: AgentParticipant
         do {
             participant = try AgentParticipant(definition: definition, conversation: conversation,
                                                recognizer: agents.recognizer, synthesizer: agents.synthesizer,
-                                               callerRate: call.sampleRate, logger: log)
+                                               remoteSpeech: agents.remoteSpeech,
+                                               callerRate: call.sampleRate, caller: caller, callee: number, logger: log)
         } catch {
             log.error("cannot start the agent's voice: \(error)")
             hangUp(call, reason: "agent unavailable")
@@ -95,7 +97,6 @@ extension Switch {
         call.agent = link
         observeAgent(call, participant)
         participant.startPump()
-        let caller = call.caller?.username ?? Self.userPart(of: call.from) ?? "anonymous"
         let actions = CallAgentActions(owner: self, call: call, participant: participant)
         log.info("agent answering", metadata: ["agent": "\(name)", "version": "\(definition.version.prefix(12))", "caller": "\(caller)"])
         let runtime = agents.runtime
@@ -136,6 +137,7 @@ extension Switch {
         call.logger.info("agent left the call", metadata: [
             "utterances-heard": "\(link.participant.utterancesHeard.load(ordering: .relaxed))",
             "barge-ins": "\(link.participant.bargeIns.load(ordering: .relaxed))",
+            "holding-lines": "\(link.participant.holdingLines.load(ordering: .relaxed))",
         ])
         guard let agents, let session = link.session else { return }
         link.session = nil
@@ -197,6 +199,7 @@ extension Switch {
         }
         link.room = conference.room
         link.member = conference.room.add(endpoint: link.participant)
+        link.participant.setInConference(true)
         if old !== conference.room, call.room === old {
             old.close()
             call.room = nil
@@ -269,20 +272,10 @@ extension Switch {
         case 100..<200:
             break
         case 200..<300:
-            leg.answered = true
-            guard let message = event.message, let answer = try? SDPBody.read(message),
-                  let audio = try? AudioNegotiation.accept(answer: answer, offer: leg.offer) else {
-                leg.ended = true
-                sip.bye(leg.handle)
+            guard acceptTargetAnswer(event, leg: leg, rivals: transfer.legs) else {
                 transfer.legs.removeAll { $0 === leg }
                 if transfer.legs.isEmpty { failAgentTransfer(call, status: 488) }
                 return
-            }
-            leg.audio = audio
-            leg.stream.configure(audio)
-            for other in transfer.legs where other !== leg && !other.answered && !other.ended {
-                other.ended = true
-                sip.cancel(other.handle)
             }
             if let timer = transfer.timer { sip.cancelTimer(timer) }
             transfer.timer = nil

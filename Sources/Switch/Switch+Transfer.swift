@@ -124,19 +124,10 @@ extension Switch {
             }
             reportTransfer(call, attempt, .trying)
         case 200..<300:
-            leg.answered = true
-            guard let message = event.message, let answer = try? SDPBody.read(message),
-                  let audio = try? AudioNegotiation.accept(answer: answer, offer: leg.offer) else {
-                sip.bye(leg.handle)
+            guard acceptTargetAnswer(event, leg: leg, rivals: attempt.legs) else {
                 attempt.legs.removeAll { $0 === leg }
                 if attempt.legs.isEmpty { failTransfer(call, status: 488) }
                 return
-            }
-            leg.audio = audio
-            leg.stream.configure(audio)
-            for other in attempt.legs where other !== leg && !other.answered && !other.ended {
-                other.ended = true
-                sip.cancel(other.handle)
             }
             if let timer = attempt.timer { sip.cancelTimer(timer) }
             // The target takes the transferor's place in the caller's room.

@@ -39,7 +39,8 @@ final class AgentSetup {
         let client = AgentHTTPClient(client: http)
         let runtime = try AgentRuntime(store: store, definitions: catalog, brains: StandardBrainProvider(http: client),
                                        tools: HTTPToolRunner(http: client), logger: log)
-        services = AgentServices(runtime: runtime, catalog: catalog)
+        services = AgentServices(runtime: runtime, catalog: catalog,
+                                 remoteSpeech: SpeechProviderFactory(http: client, logger: log))
         log.info("agents loaded", metadata: ["agents": "\(report.current.keys.sorted().joined(separator: ","))",
                                              "folder": "\(config.agentsDirectory.path)"])
         let recovered = try Self.wait {

@@ -4,6 +4,7 @@ import Logging
 import Agent
 import Media
 import Speech
+import Switch
 import Synchronization
 import Workflow
 
@@ -11,7 +12,7 @@ import Workflow
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run a benchmark; the last line printed is one JSON object.",
-        subcommands: [MediaBench.self, WorkflowBench.self, RoomBench.self, SpeechBench.self, AgentBench.self])
+        subcommands: [MediaBench.self, WorkflowBench.self, RoomBench.self, SpeechBench.self, AgentBench.self, AgentCallBench.self])
 }
 
 /// Concurrent G.711 echo calls on the media engine: steps up the call count and reports, per step,
@@ -156,5 +157,44 @@ struct AgentBench: ParsableCommand {
         case .failure(let error): throw error
         case nil: throw ExitCode(1)
         }
+    }
+}
+
+/// The AI participant in a call: final transcript → first reply audio, and how many agent calls
+/// this machine carries with grammar and with language-model recognition.
+struct AgentCallBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "agent-call",
+                                                    abstract: "AI participant reply latency and concurrent agent calls.")
+
+    @Option(help: "Agent definition file.") var definition = "conf/agents/receptionist.yaml"
+    @Option(help: "Questions answered for the latency figure.") var turns = 30
+    @Option(help: "Concurrent calls to try with grammar recognition (stops at the first unclean step).")
+    var grammarSteps: [Int] = [20, 40, 60, 80, 100]
+    @Option(help: "Concurrent calls to try with language-model recognition.") var lmSteps: [Int] = [4, 8, 12, 16]
+    @Option(help: "Seconds per concurrency step.") var seconds: Double = 12
+
+    func run() throws {
+        let agent = try AgentDefinitionLoader.load(path: definition)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-agentcall-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let count = turns
+        let latency = try AgentSetup.wait { try await AgentCallBenchmark.replyLatency(definition: agent, directory: folder, turns: count) }
+        print(String(format: "reply: turns=%d final_to_first_audio_p50_ms=%.1f p95_ms=%.1f max_ms=%.1f (+ up to 20 ms to the next RTP tick)",
+                     latency.turns, latency.p50Milliseconds, latency.p95Milliseconds, latency.maxMilliseconds))
+        var best: [Bool: Int] = [false: 0, true: 0]
+        for (languageModel, steps) in [(false, grammarSteps), (true, lmSteps)] {
+            for n in steps {
+                let step = try AgentCallBenchmark.concurrency(sessions: n, languageModel: languageModel, seconds: seconds)
+                print(String(format: "%@ calls=%d clean=%@ questions=%d finals=%d dropped_frames=%d final_p95_ms=%.0f late_ticks=%d cores_busy=%.2f",
+                             languageModel ? "lm" : "grammar", n, step.clean ? "yes" : "no", step.questions, step.finals,
+                             step.framesDropped, step.finalLatencyP95Milliseconds, step.lateTicks, step.coresBusy))
+                FileHandle.standardOutput.synchronizeFile()
+                guard step.clean else { break }
+                best[languageModel] = n
+            }
+        }
+        print(String(format: "{\"final_to_first_audio_p50_ms\":%.1f,\"final_to_first_audio_p95_ms\":%.1f,\"grammar_calls_clean\":%d,\"lm_calls_clean\":%d}",
+                     latency.p50Milliseconds, latency.p95Milliseconds, best[false] ?? 0, best[true] ?? 0))
     }
 }

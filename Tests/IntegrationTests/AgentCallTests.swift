@@ -28,6 +28,21 @@ final class AgentCallTests: XCTestCase {
         return phone
     }
 
+    /// Dials 9000 from `phone`, waits for the call to end (baresip ends it when its WAV ends, or
+    /// Parley does), then stops the phone and, once the agent has left, Parley.
+    private func callAgent(_ phone: Baresip, on server: ParleyServer, closeWithin timeout: TimeInterval) {
+        do {
+            try phone.dial("sip:9000@127.0.0.1:\(server.sipPort)")
+        } catch {
+            XCTFail("dial: \(error)")
+        }
+        XCTAssertTrue(phone.waitForEvent("CALL_ESTABLISHED", timeout: 20), phone.output() + server.log)
+        XCTAssertTrue(phone.waitForEvent("CALL_CLOSED", timeout: timeout), phone.output())
+        phone.stop()
+        XCTAssertTrue(waitForLog("agent left the call", in: server), server.log)
+        server.stop()
+    }
+
     private func waitForLog(_ text: String, in server: ParleyServer, timeout: TimeInterval = 30) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
@@ -42,12 +57,7 @@ final class AgentCallTests: XCTestCase {
         // The greeting takes about 4 s; the question comes after it, then time for the answer.
         let question = try AgentCallSupport.speech("what are your opening hours")
         let phone = try caller("asker", playing: AgentCallSupport.silence(6) + question + AgentCallSupport.silence(16))
-        try phone.dial("sip:9000@127.0.0.1:\(server.sipPort)")
-        XCTAssertTrue(phone.waitForEvent("CALL_ESTABLISHED", timeout: 20), phone.output() + server.log)
-        XCTAssertTrue(phone.waitForEvent("CALL_CLOSED", timeout: 60), phone.output())
-        phone.stop()
-        XCTAssertTrue(waitForLog("agent left the call", in: server), server.log)
-        server.stop()
+        callAgent(phone, on: server, closeWithin: 60)
 
         // What the caller heard after asking: the opening hours from resources/company.md.
         let (heard, rate) = try AgentCallSupport.received(phone)
@@ -85,12 +95,7 @@ extension AgentCallTests {
         // The caller talks over the greeting from 1.5 s on.
         let speech = try AgentCallSupport.speech("tell me your prices please")
         let phone = try caller("interrupter", playing: AgentCallSupport.silence(1.5) + speech + AgentCallSupport.silence(12))
-        try phone.dial("sip:9000@127.0.0.1:\(server.sipPort)")
-        XCTAssertTrue(phone.waitForEvent("CALL_ESTABLISHED", timeout: 20), phone.output() + server.log)
-        XCTAssertTrue(phone.waitForEvent("CALL_CLOSED", timeout: 40), phone.output())
-        phone.stop()
-        XCTAssertTrue(waitForLog("agent left the call", in: server), server.log)
-        server.stop()
+        callAgent(phone, on: server, closeWithin: 40)
         XCTAssertTrue(server.log.contains("caller barged in"), server.log)
 
         // The greeting plays until the caller starts, then the line goes quiet (the goal is
@@ -202,7 +207,7 @@ extension AgentCallTests {
                     api_key: test-key
                     timeout: 10s
 
-                """)
+                """).replacingOccurrences(of: "  max_duration: 15m\n", with: "  max_duration: 15m\n  holding: 500ms\n")
         }
         let users = """
             users:
@@ -226,6 +231,8 @@ extension AgentCallTests {
 
         let requests = llm.requests(to: completions)
         XCTAssertGreaterThanOrEqual(requests.count, 2, "the 429 was not retried")
+        // The 429's one-second wait is longer than the 500 ms the caller is made to wait in silence.
+        XCTAssertTrue(server.log.contains("reply is slow; holding line"), server.log)
         XCTAssertEqual(requests.first?.header("authorization"), "Bearer test-key")
         let (heard, rate) = try AgentCallSupport.received(phone)
         let tail = heard[max(0, heard.count - 6 * rate)..<max(0, heard.count - rate)]
@@ -250,5 +257,144 @@ extension AgentCallTests {
             XCTAssertTrue(text.contains("no agent is named 'nobody'"), text)
             XCTAssertTrue(text.contains("defined: receptionist"), text)
         }
+    }
+}
+
+extension AgentCallTests {
+    func testTheAgentBringsTheCallerIntoAConference() throws {
+        // Key 9 asks the receptionist to take the caller (and itself) into conference room 3000.
+        let agents = try AgentCallSupport.agentsFolder("conference") { yaml in
+            yaml.replacingOccurrences(of: "tools:\n", with: """
+                tools:
+                  - name: team_room
+                    type: join_conference
+                    description: Bring the caller into the team's conference room.
+                    room: "3000"
+
+                """).replacingOccurrences(of: "intents:\n", with: """
+                intents:
+                  - name: team
+                    digits: ["9"]
+                    reply: "Connecting you to the team room."
+                    tool: team_room
+
+                """)
+        }
+        let server = try ParleyServer(name: "agent-conference", extraDialplan: Self.dialplan + """
+
+              - extension: "3000"
+                action: conference
+            """, extraTop: "agents:\n  directory: \(agents.path)\n")
+        addTeardownBlock { server.stop() }
+        let member = try Baresip(name: "member", sourceWAV: try AgentCallSupport.wav(
+            "member", AudioAnalysis.tone(frequency: 1300, seconds: 40, sampleRate: 8000, amplitude: 5000)))
+        try member.start()
+        addTeardownBlock { member.stop() }
+        try member.dial("sip:3000@127.0.0.1:\(server.sipPort)")
+        XCTAssertTrue(member.waitForEvent("CALL_ESTABLISHED", timeout: 20), member.output() + server.log)
+        let phone = try caller("guest", playing: AgentCallSupport.silence(20))
+        try phone.dial("sip:9000@127.0.0.1:\(server.sipPort)")
+        XCTAssertTrue(phone.waitForEvent("CALL_ESTABLISHED", timeout: 20), phone.output() + server.log)
+        Thread.sleep(forTimeInterval: 1.5)
+        try phone.sendDTMF("9")
+        XCTAssertTrue(waitForLog("joined conference", in: server), server.log)
+        XCTAssertTrue(phone.waitForEvent("CALL_CLOSED", timeout: 30), phone.output())
+        phone.stop()
+        member.stop()
+        server.stop()
+
+        // In the room the guest hears the member's tone.
+        let (heard, rate) = try AgentCallSupport.received(phone)
+        let tail = heard[max(0, heard.count - 6 * rate)..<max(0, heard.count - rate)]
+        XCTAssertGreaterThan(AudioAnalysis.amplitude(of: 1300, in: tail, sampleRate: rate), 1000, "the guest does not hear the conference")
+        let turns = try XCTUnwrap(try AgentCallSupport.conversations(in: server.dataDirectory).first?.turns)
+        XCTAssertTrue(turns.contains { $0.toolResult?.ok == true && $0.toolResult?.detail.contains("3000") == true }, "\(turns)")
+    }
+}
+
+extension AgentCallTests {
+    func testAFailedTransferGivesTheCallerBackToTheAgentWithAnApology() throws {
+        // Nobody is registered at 1001: the transfer fails and the agent says so.
+        let users = """
+            users:
+              - extension: "1001"
+                password: desk-secret
+            """
+        let server = try server("agent-transfer-fails", agents: try AgentCallSupport.agentsFolder("transfer-fails"), extraTop: users)
+        let phone = try caller("unlucky", playing: AgentCallSupport.silence(16))
+        try phone.dial("sip:9000@127.0.0.1:\(server.sipPort)")
+        XCTAssertTrue(phone.waitForEvent("CALL_ESTABLISHED", timeout: 20), phone.output() + server.log)
+        Thread.sleep(forTimeInterval: 1.5)
+        try phone.sendDTMF("0")
+        XCTAssertTrue(waitForLog("agent's call action failed", in: server, timeout: 30), server.log)
+        XCTAssertTrue(phone.waitForEvent("CALL_CLOSED", timeout: 40), phone.output())
+        phone.stop()
+        server.stop()
+        XCTAssertFalse(server.log.contains("agent transfer completed"), server.log)
+
+        let turns = try XCTUnwrap(try AgentCallSupport.conversations(in: server.dataDirectory).first?.turns)
+        XCTAssertTrue(turns.contains { $0.toolResult?.ok == false }, "\(turns)")
+        let apology = try XCTUnwrap(turns.first { $0.speaker == .agent && $0.text.hasPrefix("I'm sorry, nobody at the front desk") }, "\(turns)")
+        XCTAssertFalse(apology.interrupted)
+        // The caller heard the apology: the agent's voice goes on after the failed transfer.
+        let (heard, rate) = try AgentCallSupport.received(phone)
+        let afterKey = AgentCallSupport.rms(heard, rate: rate, from: 5, to: 10)
+        XCTAssertGreaterThan(afterKey, 300, "dead air after the failed transfer")
+    }
+}
+
+extension AgentCallTests {
+    func testOpenAICompatibleSpeechServicesCarryTheCallBothWays() throws {
+        // A local server plays both speech services: it "transcribes" whatever the caller says
+        // as a question about opening hours, and "speaks" every line as a 600 Hz tone (24 kHz
+        // PCM, the API's raw format), so what the caller hears proves the path.
+        let api = try ScriptedHTTPServer()
+        addTeardownBlock { api.stop() }
+        api.enqueue(.body(status: 200, text: #"{"text":"What are your opening hours?"}"#), for: "/v1/audio/transcriptions")
+        let tone = AudioAnalysis.tone(frequency: 600, seconds: 1.5, sampleRate: 24_000, amplitude: 6000)
+        let pcm = tone.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] }
+        for _ in 0..<12 { api.enqueue(.bytes(status: 200, body: pcm, contentType: "audio/pcm"), for: "/v1/audio/speech") }
+        let agents = try AgentCallSupport.agentsFolder("remote-speech") { yaml in
+            yaml.replacingOccurrences(of: """
+                  stt:
+                    type: pocketsphinx
+                    mode: lm
+                  tts:
+                    type: espeak
+                    voice: en-us+klatt
+
+                """, with: """
+                  stt:
+                    type: openai
+                    base_url: \(api.baseURL)/v1
+                    model: whisper-1
+                    api_key: speech-key
+                  tts:
+                    type: openai
+                    base_url: \(api.baseURL)/v1
+                    model: tts-1
+                    api_key: speech-key
+                    voice: alloy
+
+                """)
+        }
+        let server = try server("agent-remote-speech", agents: agents)
+        let question = try AgentCallSupport.speech("what are your opening hours")
+        let phone = try caller("remote", playing: AgentCallSupport.silence(5) + question + AgentCallSupport.silence(10))
+        callAgent(phone, on: server, closeWithin: 40)
+
+        let transcriptions = api.requests(to: "/v1/audio/transcriptions")
+        XCTAssertGreaterThanOrEqual(transcriptions.count, 1, server.log)
+        XCTAssertEqual(transcriptions.first?.header("authorization"), "Bearer speech-key")
+        XCTAssertTrue(transcriptions.first?.body.contains("whisper-1") == true)
+        let speech = api.requests(to: "/v1/audio/speech")
+        XCTAssertGreaterThanOrEqual(speech.count, 3, "greeting and reply sentences")
+        XCTAssertTrue(speech.first?.body.contains("Thank you for calling") == true, speech.first?.body ?? "")
+        let (heard, rate) = try AgentCallSupport.received(phone)
+        XCTAssertGreaterThan(AudioAnalysis.amplitude(of: 600, in: heard[0..<min(heard.count, rate * 2)], sampleRate: rate), 1000,
+                             "the caller does not hear the remote voice")
+        let turns = try XCTUnwrap(try AgentCallSupport.conversations(in: server.dataDirectory).first?.turns)
+        XCTAssertTrue(turns.contains { $0.speaker == .user && $0.text.contains("opening hours") }, "\(turns)")
+        XCTAssertTrue(turns.contains { $0.speaker == .agent && $0.text.contains("Monday") }, "\(turns)")
     }
 }

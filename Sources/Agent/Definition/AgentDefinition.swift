@@ -80,6 +80,8 @@ public struct AgentPrompts: Sendable, Equatable {
     public var goodbye: PromptTemplate
     public var transferFailed: PromptTemplate
     public var maxDuration: PromptTemplate
+    /// Said by the speech side when a reply is slow to come (nil: never).
+    public var holding: PromptTemplate?
 }
 
 /// A text or markdown file the agent can search, relative to its definition file.
@@ -98,6 +100,8 @@ public struct AgentTimeouts: Sendable, Equatable {
     /// After the idle prompt (nil: `idle` again).
     public var secondIdle: Duration?
     public var maxDuration: Duration
+    /// How long the caller waits for a reply before the holding line.
+    public var holding: Duration
 }
 
 /// When the caller may interrupt the agent. Applied by the speech side.

@@ -92,7 +92,7 @@ struct DefinitionReader {
 
     private func readPrompts() throws(ConfigError) -> AgentPrompts {
         let map = try top["prompts"]?.mapping(allowed: [
-            "system", "greeting", "fallback", "idle", "goodbye", "transfer_failed", "max_duration",
+            "system", "greeting", "fallback", "idle", "goodbye", "transfer_failed", "max_duration", "holding",
         ]) ?? [:]
         func prompt(_ key: String, _ fallback: String) throws(ConfigError) -> PromptTemplate {
             guard let node = map[key] else { return PromptTemplate(literal: fallback) }
@@ -100,6 +100,8 @@ struct DefinitionReader {
         }
         var greeting: PromptTemplate?
         if let node = map["greeting"], !node.isNull { greeting = try template(node) }
+        var holding: PromptTemplate? = PromptTemplate(literal: "One moment, please.")
+        if let node = map["holding"] { holding = node.isNull ? nil : try template(node) }
         return AgentPrompts(
             system: try prompt("system", "You are {{agent_name}}, a helpful telephone assistant. Keep answers short."),
             greeting: greeting,
@@ -108,7 +110,8 @@ struct DefinitionReader {
             goodbye: try prompt("goodbye", "Thank you for calling. Goodbye!"),
             transferFailed: try prompt("transfer_failed",
                                        "Sorry, I couldn't connect your call. Is there anything else I can help you with?"),
-            maxDuration: try prompt("max_duration", "We have reached the time limit for this call. Thank you, goodbye!"))
+            maxDuration: try prompt("max_duration", "We have reached the time limit for this call. Thank you, goodbye!"),
+            holding: holding)
     }
 
     private mutating func readResources() throws(ConfigError) -> [AgentResource] {
@@ -137,12 +140,13 @@ struct DefinitionReader {
     }
 
     private func readTimeouts() throws(ConfigError) -> AgentTimeouts {
-        let map = try top["timeouts"]?.mapping(allowed: ["idle", "second_idle", "max_duration"]) ?? [:]
+        let map = try top["timeouts"]?.mapping(allowed: ["idle", "second_idle", "max_duration", "holding"]) ?? [:]
         let day = Duration.seconds(86_400)
         return AgentTimeouts(
             idle: try map["idle"]?.duration(in: .seconds(1)...day) ?? .seconds(10),
             secondIdle: try map["second_idle"]?.duration(in: .seconds(1)...day),
-            maxDuration: try map["max_duration"]?.duration(in: .seconds(10)...day) ?? .seconds(30 * 60))
+            maxDuration: try map["max_duration"]?.duration(in: .seconds(10)...day) ?? .seconds(30 * 60),
+            holding: try map["holding"]?.duration(in: .milliseconds(300)...(.seconds(10))) ?? .milliseconds(1500))
     }
 
     private func readBargeIn() throws(ConfigError) -> BargeInSettings {

@@ -36,8 +36,13 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
         var nextUtterance: UInt64 = 1
         var stopped = false
         var session: AgentSession?
-        /// Finals queued while the session was not attached yet, and the order of deliveries.
+        /// Deliveries to the conversation, chained so they arrive in order.
         var deliveries: Task<Void, Never>?
+        /// Bumped by every turn the caller ends and every line the agent starts: a holding line
+        /// is said only if nothing happened since the turn it waits on.
+        var turn: UInt64 = 0
+        /// In a conference the agent may rightly stay silent: no holding line there.
+        var inConference = false
     }
 
     private let state = Mutex(State())
@@ -45,6 +50,10 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
     /// Counters for the log line at the end of the call.
     let utterancesHeard = Atomic<Int>(0)
     let bargeIns = Atomic<Int>(0)
+    let holdingLines = Atomic<Int>(0)
+    /// Said when a reply takes longer than ``holdingDelay`` (nil: never).
+    private let holdingText: String?
+    private let holdingDelay: Duration
     /// Who is told what the participant hears and says (the control plane), and when the
     /// caller's last utterance ended (for the turn latency).
     private let observer = Mutex<(@Sendable (SwitchEvent.AgentActivity) -> Void)?>(nil)
@@ -53,26 +62,53 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
     /// `callerRate` is the caller's codec rate: below 16 kHz the recognizer runs on narrowband
     /// audio (see ``NarrowbandRecognizer``).
     init(definition: AgentDefinition, conversation: WorkflowID, recognizer: SpeechRecognizer,
-         synthesizer: SpeechSynthesizer, callerRate: Int, logger: Logger) throws(SpeechError) {
+         synthesizer: SpeechSynthesizer, remoteSpeech: SpeechProviderFactory? = nil,
+         callerRate: Int, caller: String, callee: String, logger: Logger) throws(SpeechError) {
         self.definition = definition
+        holdingText = definition.prompts.holding?.render(definition.templateValues(caller: caller, callee: callee))
+        holdingDelay = definition.timeouts.holding
         self.conversation = conversation
         self.synthesizer = synthesizer
         self.logger = logger
         synthesis = Self.synthesisOptions(for: definition)
         let voice = Self.voiceConfiguration(for: definition)
         let channel = try AgentVoiceChannel(configuration: voice)
-        let narrowband = callerRate < AgentVoiceChannel.sampleRate
-        let session = try recognizer.makeSession(mode: Self.recognitionMode(for: definition),
-                                                 inputSampleRate: narrowband ? 8000 : AgentVoiceChannel.sampleRate) { [weak channel] event in
-            channel?.receive(event)
+        // OpenAI-compatible speech when the definition asks for it (and the switch has a client);
+        // otherwise, or when it cannot be built (a missing API key), the offline engines.
+        var remoteListener: OpenAITranscriber?
+        var remoteVoice: OpenAISpeechSynthesizer?
+        if let remoteSpeech {
+            do {
+                remoteListener = try remoteSpeech.transcriber(for: definition, inputSampleRate: AgentVoiceChannel.sampleRate) {
+                    [weak channel] event in channel?.receive(event)
+                }
+                remoteVoice = try remoteSpeech.synthesizer(for: definition)
+            } catch {
+                logger.warning("remote speech unavailable; using the offline engines", metadata: ["error": "\(error)"])
+            }
         }
-        channel.attach(narrowband ? try NarrowbandRecognizer(session) : session)
+        if let remoteListener {
+            channel.attach(remoteListener)
+            recognizerClose = { remoteListener.close() }
+        } else {
+            let narrowband = callerRate < AgentVoiceChannel.sampleRate
+            let session = try recognizer.makeSession(mode: Self.recognitionMode(for: definition),
+                                                     inputSampleRate: narrowband ? 8000 : AgentVoiceChannel.sampleRate) { [weak channel] event in
+                channel?.receive(event)
+            }
+            channel.attach(narrowband ? try NarrowbandRecognizer(session) : session)
+            recognizerClose = { session.close() }
+        }
+        self.remoteVoice = remoteVoice
         self.channel = channel
-        recognizerSession = session
     }
 
-    /// The pocketsphinx session behind the channel (closed with the participant).
-    private let recognizerSession: RecognizerSession
+    /// Closes the recognizer behind the channel (pocketsphinx session or remote transcriber).
+    private let recognizerClose: @Sendable () -> Void
+    /// The OpenAI-compatible voice, when the definition chose one.
+    private let remoteVoice: OpenAISpeechSynthesizer?
+    /// Remote synthesis jobs by utterance, cancelled when the channel drops their utterance.
+    private let remoteJobs = Mutex<[UInt64: OpenAISpeechJob]>([:])
 
     // MARK: RoomEndpoint (media thread)
 
@@ -116,7 +152,12 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
             task?.cancel()
             task = nil
         }
-        recognizerSession.close()
+        recognizerClose()
+        let jobs = remoteJobs.withLock { jobs -> [OpenAISpeechJob] in
+            defer { jobs.removeAll() }
+            return Array(jobs.values)
+        }
+        for job in jobs { job.cancel() }
         for item in waiting { item.continuation.resume(returning: .finished) }
     }
 
@@ -130,6 +171,7 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
         await withCheckedContinuation { (continuation: CheckedContinuation<SpeechOutcome, Never>) in
             let id = state.withLock { state -> UInt64? in
                 guard !state.stopped else { return nil }
+                state.turn += 1
                 let id = state.nextUtterance
                 state.nextUtterance += 1
                 state.pending[id] = Pending(text: text, continuation: continuation)
@@ -141,6 +183,16 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
     }
 
     private func startSynthesis(_ text: String, id: UInt64) {
+        if let remoteVoice {
+            do {
+                let job = try channel.say(text, id: UtteranceID(id), synthesizer: remoteVoice)
+                remoteJobs.withLock { $0[id] = job }
+            } catch {
+                logger.error("remote speech synthesis failed", metadata: ["error": "\(error)", "text": "\(text)"])
+                settle(id, .finished)
+            }
+            return
+        }
         do {
             try channel.say(text, id: UtteranceID(id), synthesizer: synthesizer, options: synthesis)
         } catch {
@@ -155,6 +207,7 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
     }
 
     private func settle(_ id: UInt64, _ outcome: SpeechOutcome) {
+        if let job = remoteJobs.withLock({ $0.removeValue(forKey: id) }), outcome != .finished { job.cancel() }
         let item = state.withLock { $0.pending.removeValue(forKey: id) }
         item?.continuation.resume(returning: outcome)
     }
@@ -171,6 +224,7 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
                 settle(id.rawValue, .interrupted(heard: heard))
             case .bargeIn(let id, let heard):
                 bargeIns.add(1, ordering: .relaxed)
+                remoteJobs.withLock { $0.removeValue(forKey: id.rawValue) }?.cancel()
                 logger.info("caller barged in", metadata: ["heard": "\(heard)"])
                 state.withLock { $0.pending[id.rawValue]?.bargedIn = heard }
             case .falseInterruption(let id, let remaining):
@@ -254,6 +308,41 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
         utterancesHeard.add(1, ordering: .relaxed)
         logger.info("caller said", metadata: ["text": "\(text)", "confidence": "\(result.confidence.map { String(format: "%.2f", $0) } ?? "-")"])
         deliver(to: session, afterInterruption: interrupted != nil) { session in try await session.heard(text) }
+        armHoldingLine()
+    }
+
+    /// The caller ended a turn: if the agent has not started answering within the definition's
+    /// `timeouts.holding`, it says its holding line ("One moment, please.") so the caller never
+    /// sits in dead air while a slow model thinks. The line is the speech side's own: it is not
+    /// part of the conversation's history.
+    private func armHoldingLine() {
+        guard let text = holdingText, !text.isEmpty else { return }
+        let turn = state.withLock { state -> UInt64? in
+            guard !state.inConference else { return nil }
+            state.turn += 1
+            return state.turn
+        }
+        guard let turn else { return }
+        let delay = holdingDelay
+        Task { [weak self] in
+            try? await Task.sleep(for: delay)
+            guard let self else { return }
+            let due = self.state.withLock { state -> UInt64? in
+                guard !state.stopped, state.turn == turn, state.pending.isEmpty else { return nil }
+                let id = state.nextUtterance
+                state.nextUtterance += 1
+                return id
+            }
+            guard let due, !self.channel.isSpeaking else { return }
+            self.holdingLines.add(1, ordering: .relaxed)
+            self.logger.info("reply is slow; holding line", metadata: ["after-ms": "\(delay.milliseconds)"])
+            self.startSynthesis(text, id: due)
+        }
+    }
+
+    /// The agent now sits in a conference (or left it).
+    func setInConference(_ inConference: Bool) {
+        state.withLock { $0.inConference = inConference }
     }
 
     /// A key the caller pressed: it cuts the agent's sentence (as on any IVR), and reaches the
@@ -263,6 +352,7 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
         if speaking { channel.stopSpeaking() }
         guard let session = state.withLock({ $0.session }) else { return }
         deliver(to: session, afterInterruption: speaking) { session in try await session.pressed(key) }
+        if definition.digitsEndTurn { armHoldingLine() }
     }
 
     /// Sends to the conversation in arrival order; after an interruption, only once the session

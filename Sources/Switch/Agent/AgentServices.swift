@@ -12,13 +12,17 @@ public struct AgentServices: Sendable {
     public let recognizer: SpeechRecognizer
     /// The espeak-ng worker every agent speaks through.
     public let synthesizer: SpeechSynthesizer
+    /// OpenAI-compatible speech-to-text and text-to-speech for definitions that choose them (nil:
+    /// such definitions fall back to pocketsphinx and espeak-ng, with a warning).
+    public let remoteSpeech: SpeechProviderFactory?
 
     public init(runtime: AgentRuntime, catalog: AgentCatalog, recognizer: SpeechRecognizer = SpeechRecognizer(),
-                synthesizer: SpeechSynthesizer = .shared) {
+                synthesizer: SpeechSynthesizer = .shared, remoteSpeech: SpeechProviderFactory? = nil) {
         self.runtime = runtime
         self.catalog = catalog
         self.recognizer = recognizer
         self.synthesizer = synthesizer
+        self.remoteSpeech = remoteSpeech
     }
 }
 

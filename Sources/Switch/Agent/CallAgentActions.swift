@@ -60,10 +60,16 @@ final class CallAgentActions: AgentCallActions, @unchecked Sendable {
                     return
                 }
                 var settled = false
+                let logger = call.logger
                 work(owner, call) { error in
                     guard !settled else { return }
                     settled = true
-                    if let error { continuation.resume(throwing: error) } else { continuation.resume() }
+                    if let error {
+                        logger.info("agent's call action failed", metadata: ["reason": "\(error)"])
+                        continuation.resume(throwing: error)
+                    } else {
+                        continuation.resume()
+                    }
                 }
             }
         }
