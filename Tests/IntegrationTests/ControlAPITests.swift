@@ -125,6 +125,31 @@ final class ControlAPITests: XCTestCase {
         }
     }
 
+    func testTrunksAreListedWithTheirRegistrationState() async throws {
+        let silent = try FreePorts.sipPort()
+        let server = try server("ctl-trunks", extraTop: """
+            trunks:
+              - name: provider
+                registrar: sip:127.0.0.1:\(silent)
+                username: "4930123"
+                password: provider-secret
+                expires: 60
+              - name: office
+                registrar: sip:127.0.0.1:\(silent)
+                register: false
+                ip_auth: [127.0.0.9]
+            """)
+        let api = try server.api()
+        let trunks = try await api.get([TrunkInfo].self, "/trunks")
+        XCTAssertEqual(trunks.map(\.name), ["provider", "office"])
+        let provider = try XCTUnwrap(trunks.first)
+        // Nobody answers at the registrar: the trunk keeps trying.
+        XCTAssertTrue([.registering, .failed].contains(provider.state), "\(provider)")
+        XCTAssertEqual(provider.registrar, "sip:127.0.0.1:\(silent)")
+        XCTAssertEqual(provider.activeCalls, 0)
+        XCTAssertEqual(trunks.last?.state, .unregistered)
+    }
+
     /// Runs a command and returns what it printed on standard output.
     static func run(_ executable: String, _ arguments: [String]) throws -> String {
         let process = Process()
@@ -142,7 +167,19 @@ final class ControlAPITests: XCTestCase {
     func testCallRecordsTellAnsweredBusyAndUnreachableCallsApart() async throws {
         let server = try server("ctl-cdr", extraTop: ControlAPI.users)
         let api = try server.api()
+        let events = try await EventRecorder.start(api)
+        addTeardownBlock { events.stop() }
         let alice = try ControlAPI.phone("1001", password: "alice-secret", server: server, for: self)
+        let registered = await events.wait {
+            $0.contains { envelope in
+                guard case .registrationChanged(let user, let contact, let change) = envelope.event else { return false }
+                return user == "1001" && contact.contains(":\(alice.sipPort)") && change == .registered
+            }
+        }
+        XCTAssertTrue(registered, "\(events.envelopes().map(\.event))")
+        let listed = try await api.get([RegistrationInfo].self, "/registrations")
+        XCTAssertEqual(listed.map(\.user), ["1001"])
+        XCTAssertEqual(listed.first?.contacts.first?.transport, "udp")
 
         // 1002 is a SIPp phone that answers every INVITE with 486.
         let work = try PeerFiles.scratchDirectory("sipp-ctl-busy")
