@@ -3,18 +3,29 @@ import Foundation
 import Logging
 import Synchronization
 
-/// One media thread: an epoll loop over its streams' RTP sockets plus a 20 ms timerfd tick.
-/// Streams pinned to a loop are touched only on its thread; other threads send it closures.
+/// One media thread: a 20 ms timerfd tick over its streams, an epoll loop for what cannot wait
+/// for the tick, and the commands other threads post. Streams pinned to a loop are touched only on
+/// its thread.
+///
+/// RTP is read on the tick, not as it arrives: the sockets sit in a second epoll set that the
+/// tick polls without blocking, and each ready stream is drained, then popped, decoded and sent
+/// in one pass while its state is in cache. The loop sleeps only on the timer, the command
+/// eventfd, RTCP sockets and the RTP sockets of relaying streams (a relayed packet is forwarded
+/// as soon as it arrives), so a busy loop takes no wakeup per packet. Playout loses nothing: the
+/// jitter buffer is popped on the tick anyway, right after the read.
 final class MediaLoop: @unchecked Sendable {
     static let tickMicroseconds: UInt32 = 20_000
     private static let timerToken: UInt64 = .max
     private static let wakeToken: UInt64 = .max - 1
     /// Set in an epoll token for a stream's RTCP socket.
-    private static let rtcpFlag: UInt64 = 1 << 62
+    static let rtcpFlag: UInt64 = 1 << 62
 
     let index: Int
-    private let logger: Logger
-    private let epfd: Int32
+    let logger: Logger
+    /// What the loop sleeps on: timer, eventfd, RTCP sockets, relaying streams' RTP sockets.
+    let epfd: Int32
+    /// The other streams' RTP sockets, polled (never waited on) at each tick.
+    let tickEpfd: Int32
     private let timerfd: Int32
     private let eventfd: Int32
     private let commands = Mutex<[@Sendable (MediaLoop) -> Void]>([])
@@ -35,18 +46,32 @@ final class MediaLoop: @unchecked Sendable {
     let packetsOut = Atomic<UInt64>(0)
 
     // Loop thread only.
-    private var streams: [UInt64: StreamState] = [:]
-    private var rooms: [UInt64: RoomState] = [:]
+    var streams: [UInt64: StreamState] = [:]
+    /// Streams by slot (their epoll token) and in tick order, so neither the per-packet lookup nor
+    /// the tick hashes or reference-counts (the `streams` dictionary keeps them alive).
+    var slots: [Unmanaged<StreamState>?] = []
+    var freeSlots: [Int] = []
+    var order: [Unmanaged<StreamState>] = []
+    /// By slot: the tick poll found the stream's RTP socket readable (or it still held packets).
+    var readable: [Bool] = []
+    /// Sockets left with packets after their fair share of a wakeup (edge-triggered epoll does not
+    /// report them again): drained before the loop sleeps.
+    var backlog: [UInt64] = []
+    private var backlogNext: [UInt64] = []
+    /// Ready tokens from the tick poll (reused).
+    private var tickTokens = [UInt64](repeating: 0, count: 64)
+    var rooms: [UInt64: RoomState] = [:]
     /// Work for streams on their way here from another loop, run when they arrive.
-    private var waiting: [UInt64: [@Sendable (MediaLoop, StreamState) -> Void]] = [:]
+    var waiting: [UInt64: [@Sendable (MediaLoop, StreamState) -> Void]] = [:]
     /// Streams announced (from any thread) as moving to this loop.
-    private let expected = Mutex<Set<UInt64>>([])
+    let expected = Mutex<Set<UInt64>>([])
     private var tickIndex: UInt64 = 0
     /// Packet counts since the last tick (loop thread only), published each tick.
     var receivedSinceTick: UInt64 = 0
     var sentSinceTick: UInt64 = 0
-    /// One receive batch shared by all streams of this loop (loop thread only).
+    /// One receive batch and one set of send buffers shared by all streams of this loop.
     let batch = ReceiveBatch(count: 32, size: 2048)
+    let scratch = MediaScratch()
 
     private let wantsRealtime: Bool
 
@@ -55,9 +80,10 @@ final class MediaLoop: @unchecked Sendable {
         wantsRealtime = realtime
         self.logger = logger
         epfd = pn_epoll_create()
+        tickEpfd = pn_epoll_create()
         timerfd = pn_timerfd_create(Self.tickMicroseconds)
         eventfd = pn_eventfd_create()
-        guard epfd >= 0, timerfd >= 0, eventfd >= 0 else { throw MediaError("cannot create media loop descriptors") }
+        guard epfd >= 0, tickEpfd >= 0, timerfd >= 0, eventfd >= 0 else { throw MediaError("cannot create media loop descriptors") }
         _ = pn_epoll_add(epfd, timerfd, Self.timerToken)
         _ = pn_epoll_add(epfd, eventfd, Self.wakeToken)
     }
@@ -91,7 +117,7 @@ final class MediaLoop: @unchecked Sendable {
         }
         var tokens = [UInt64](repeating: 0, count: 64)
         while running.load(ordering: .acquiring) {
-            let n = tokens.withUnsafeMutableBufferPointer { pn_epoll_wait(epfd, $0.baseAddress, 64, 100) }
+            let n = tokens.withUnsafeMutableBufferPointer { pn_epoll_wait(epfd, $0.baseAddress, 64, backlog.isEmpty ? 100 : 0) }
             if n < 0 { break }
             for i in 0..<Int(n) {
                 switch tokens[i] {
@@ -104,11 +130,10 @@ final class MediaLoop: @unchecked Sendable {
                     _ = pn_eventfd_drain(eventfd)
                     runCommands()
                 default:
-                    let token = tokens[i]
-                    let rtcp = token & Self.rtcpFlag != 0
-                    streams[token & ~Self.rtcpFlag]?.receiveAll(using: batch, rtcpSocket: rtcp)
+                    receive(tokens[i])
                 }
             }
+            drainBacklog()
         }
         runCommands()
         for room in rooms.values { room.close() }
@@ -116,9 +141,28 @@ final class MediaLoop: @unchecked Sendable {
         for stream in streams.values { stream.closeSocket() }
         streams.removeAll()
         _ = pn_close(epfd)
+        _ = pn_close(tickEpfd)
         _ = pn_close(timerfd)
         _ = pn_close(eventfd)
         finished.signal()
+    }
+
+    /// Reads a stream's RTP or RTCP socket as it became readable (token = slot, plus the RTCP flag).
+    private func receive(_ token: UInt64) {
+        let index = Int(truncatingIfNeeded: token & ~Self.rtcpFlag)
+        guard index >= 0, index < slots.count, let stream = slots[index] else { return }
+        let drained = stream._withUnsafeGuaranteedRef {
+            $0.receiveAll(using: batch, rtcpSocket: token & Self.rtcpFlag != 0, arrival: nil)
+        }
+        if !drained { backlog.append(token) }
+    }
+
+    /// One more fair share for each socket that still had packets (bounded: one pass per wakeup).
+    private func drainBacklog() {
+        guard !backlog.isEmpty else { return }
+        swap(&backlog, &backlogNext)
+        for token in backlogNext { receive(token) }
+        backlogNext.removeAll(keepingCapacity: true)
     }
 
     private func runCommands() {
@@ -133,9 +177,31 @@ final class MediaLoop: @unchecked Sendable {
     private func tick() {
         let start = pn_monotonic_ns()
         tickIndex &+= 1
-        for stream in streams.values { stream.receiveTick() }
+        pollReadable()
+        // `order` holds only streams the dictionary keeps alive, and nothing here removes one
+        // (removal is a posted command), so the unmanaged references stay valid.
+        var deferred = false
+        for stream in order {
+            stream._withUnsafeGuaranteedRef { stream in
+                let slot = stream.slot
+                if slot >= 0, slot < readable.count, readable[slot] {
+                    // Packets that arrived since the last tick count as arriving now: playout is
+                    // decided at ticks, so this is the arrival time that matters to it.
+                    readable[slot] = !stream.receiveAll(using: batch, rtcpSocket: false, arrival: start)
+                }
+                stream.receiveTick(now: start)
+                // A stream that neither feeds a room nor reads a partner sends at once.
+                if stream.sendsAlone { stream.sendTick() } else { deferred = true }
+            }
+        }
         for room in rooms.values { room.tick() }
-        for stream in streams.values { stream.sendTick() }
+        if deferred {
+            for stream in order {
+                stream._withUnsafeGuaranteedRef { stream in
+                    if !stream.sendsAlone { stream.sendTick() }
+                }
+            }
+        }
         let spent = pn_monotonic_ns() &- start
         cpuNanoseconds.store(pn_thread_cpu_ns(), ordering: .relaxed)
         packetsIn.add(receivedSinceTick, ordering: .relaxed)
@@ -147,76 +213,17 @@ final class MediaLoop: @unchecked Sendable {
         if spent > slowestTickNanoseconds.load(ordering: .relaxed) { slowestTickNanoseconds.store(spent, ordering: .relaxed) }
     }
 
-    // MARK: loop-thread operations used by MediaStream
-
-    func add(_ stream: StreamState) {
-        stream.loop = self
-        streams[stream.id] = stream
-        streamCount.add(1, ordering: .relaxed)
-        if pn_epoll_add(epfd, stream.fd, stream.id) != 0 {
-            logger.error("cannot watch RTP socket", metadata: ["port": "\(stream.localPort)"])
+    /// Marks every stream whose RTP socket became readable since the last poll (edge-triggered,
+    /// non-blocking; bounded by the number of streams).
+    private func pollReadable() {
+        for _ in 0...(slots.count / 64 + 1) {
+            let n = tickTokens.withUnsafeMutableBufferPointer { pn_epoll_wait(tickEpfd, $0.baseAddress, 64, 0) }
+            guard n > 0 else { return }
+            for i in 0..<Int(n) {
+                let slot = Int(truncatingIfNeeded: tickTokens[i])
+                if slot >= 0, slot < readable.count { readable[slot] = true }
+            }
+            if n < 64 { return }
         }
-        if stream.rtcpFD >= 0, pn_epoll_add(epfd, stream.rtcpFD, stream.id | Self.rtcpFlag) != 0 {
-            logger.error("cannot watch RTCP socket", metadata: ["port": "\(stream.localPort + 1)"])
-        }
-    }
-
-    @discardableResult
-    func remove(_ id: UInt64) -> StreamState? {
-        guard let stream = streams.removeValue(forKey: id) else { return nil }
-        streamCount.subtract(1, ordering: .relaxed)
-        _ = pn_epoll_del(epfd, stream.fd)
-        if stream.rtcpFD >= 0 { _ = pn_epoll_del(epfd, stream.rtcpFD) }
-        if let room = stream.room { room.remove(id) }
-        stream.relayPeer?.stopRelay()
-        stream.closeSocket()
-        return stream
-    }
-
-    func stream(_ id: UInt64) -> StreamState? { streams[id] }
-
-    // MARK: rooms and moving streams between loops
-
-    func addRoom(_ room: RoomState) { rooms[room.id] = room }
-
-    @discardableResult
-    func removeRoom(_ id: UInt64) -> RoomState? {
-        guard let room = rooms.removeValue(forKey: id) else { return nil }
-        room.close()
-        return room
-    }
-
-    func room(_ id: UInt64) -> RoomState? { rooms[id] }
-
-    /// Runs `work` on the stream now, or when it arrives if it is moving here; drops it otherwise
-    /// (the stream was closed).
-    func withStream(_ id: UInt64, _ work: @escaping @Sendable (MediaLoop, StreamState) -> Void) {
-        if let stream = streams[id] {
-            work(self, stream)
-        } else if expected.withLock({ $0.contains(id) }) {
-            waiting[id, default: []].append(work)
-        }
-    }
-
-    /// Announces (any thread) that stream `id` will arrive from another loop.
-    func expectArrival(_ id: UInt64) { _ = expected.withLock { $0.insert(id) } }
-
-    /// Takes a stream off this loop without closing its sockets (it moves to another loop).
-    func detach(_ id: UInt64) -> StreamState? {
-        guard let stream = streams.removeValue(forKey: id) else { return nil }
-        streamCount.subtract(1, ordering: .relaxed)
-        _ = pn_epoll_del(epfd, stream.fd)
-        if stream.rtcpFD >= 0 { _ = pn_epoll_del(epfd, stream.rtcpFD) }
-        if let room = stream.room { room.remove(id) }
-        stream.relayPeer?.stopRelay()
-        stream.stopRelay()
-        return stream
-    }
-
-    /// A stream arriving from another loop: watched from now on, then its waiting work runs.
-    func arrive(_ stream: StreamState) {
-        add(stream)
-        _ = expected.withLock { $0.remove(stream.id) }
-        for work in waiting.removeValue(forKey: stream.id) ?? [] { work(self, stream) }
     }
 }

@@ -12,7 +12,7 @@ struct MediaReceiveState {
 
     let streamID: UInt64
     private var dtmf = DTMFReceiver()
-    /// In-band detection, only when telephone-event was not negotiated and audio is 8 kHz.
+    /// In-band detection, only when telephone-event was not negotiated (at the call's PCM rate).
     private var inbandDetector: InbandDTMFDetector?
     private var clockRate = 8000
     var lastPacketTick = 0
@@ -29,12 +29,20 @@ struct MediaReceiveState {
         Statistics(digits: digits, telephoneEventPackets: telephoneEventPackets, comfortNoisePackets: comfortNoisePackets)
     }
 
+    /// Whether in-band detection runs (telephone-event not negotiated); kept beside the detector
+    /// so the tick does not copy the detector to ask.
+    private(set) var detectsInband = false
+
     mutating func configure(_ audio: NegotiatedAudio, pcmRate: Int) {
-        if audio.telephoneEventPayloadType == nil, pcmRate == 8000 {
-            if inbandDetector == nil { inbandDetector = InbandDTMFDetector() }
+        if audio.telephoneEventPayloadType == nil {
+            // Tones are looked for in the PCM we decode (8 kHz G.711, 16 kHz G.722, 48 kHz Opus);
+            // the detector reports times on the codec's RTP clock.
+            let wanted = InbandDTMFDetector.Configuration(sampleRate: pcmRate, timestampRate: audio.clockRate)
+            if inbandDetector?.configuration != wanted { inbandDetector = InbandDTMFDetector(configuration: wanted) }
         } else {
             inbandDetector = nil
         }
+        detectsInband = inbandDetector != nil
         let rate = audio.telephoneEventClockRate
         if rate != clockRate || dtmf.configuration.packetTime != rate * audio.ptime / 1000 {
             clockRate = rate
@@ -44,20 +52,23 @@ struct MediaReceiveState {
         timeoutReported = false
     }
 
-    mutating func telephoneEvent(_ packet: RTPPacket, arrival: UInt32, emit: (MediaEvent) -> Void) {
+    /// One telephone-event packet, read in place.
+    mutating func telephoneEvent(_ header: RTPHeader, payload: UnsafeRawBufferPointer, arrival: UInt32,
+                                 emit: (MediaEvent) -> Void) {
         telephoneEventPackets += 1
-        report(dtmf.handle(packet, arrival: arrival), emit: emit)
+        report(dtmf.handle(header, payload: payload, arrival: arrival), emit: emit)
     }
 
-    /// Feeds one decoded 8 kHz frame to the in-band detector when it is on.
+    /// Feeds one decoded frame (at the stream's PCM rate) to the in-band detector when it is on.
     mutating func inband(_ pcm: [Int16], timestamp: UInt32, emit: (MediaEvent) -> Void) {
-        guard inbandDetector != nil else { return }
+        guard detectsInband else { return }
         let actions = pcm.withUnsafeBufferPointer { inbandDetector?.process($0, timestamp: timestamp) ?? [] }
-        report(actions, emit: emit)
+        if !actions.isEmpty { report(actions, emit: emit) }
     }
 
-    mutating func tick(now ticks: Int, emit: (MediaEvent) -> Void) {
-        let now = UInt32(truncatingIfNeeded: (pn_monotonic_ns() / 1000) &* UInt64(clockRate) / 1_000_000)
+    /// Once per tick with the loop's monotonic clock: ends telephone-events whose end packets were lost.
+    mutating func tick(nowNanoseconds: UInt64, emit: (MediaEvent) -> Void) {
+        let now = UInt32(truncatingIfNeeded: (nowNanoseconds / 1000) &* UInt64(clockRate) / 1_000_000)
         report(dtmf.tick(now: now), emit: emit)
     }
 

@@ -13,7 +13,26 @@ extension AdaptiveJitterBuffer {
     }
 
     /// Called once per tick with the caller's clock: what to play for the next packet time.
+    /// The `RTPPacket` face of ``popFrame(now:)`` (it copies the payload out).
     public mutating func pop(now: UInt32) -> Output {
+        switch popFrame(now: now) {
+        case .frame(let frame):
+            var payload: [UInt8] = []
+            withPlayedPayload { payload = Array($0) }
+            var packet = RTPPacket(payloadType: frame.payloadType, sequenceNumber: frame.sequenceNumber,
+                                   timestamp: frame.timestamp, ssrc: frame.ssrc, marker: frame.marker, payload: payload)
+            packet.paddingLength = playedPadding
+            return .packet(packet)
+        case .conceal: return .conceal
+        case .silence: return .silence
+        }
+    }
+
+    /// Called once per tick with the caller's clock: what to play for the next packet time. A
+    /// played frame's payload is readable through ``withPlayedPayload(_:)`` until the next
+    /// insert, pop or `removeAll`. Allocates nothing.
+    public mutating func popFrame(now: UInt32) -> Playout {
+        releasePlayed()
         if popsSinceShrink < Int.max / 2 { popsSinceShrink += 1 }
         if popsSinceSilence < Int.max / 2 { popsSinceSilence += 1 }
         guard synced else { return .silence }
@@ -29,10 +48,23 @@ extension AdaptiveJitterBuffer {
         return playHead(now: now, mayDrop: true)
     }
 
+    /// Runs `body` over the payload of the frame ``popFrame(now:)`` returned last (empty when
+    /// the last pop played no frame). Mutating and not generic on purpose: a caller holding the
+    /// buffer in a class then neither copies the buffer nor looks up generic metadata per frame.
+    public mutating func withPlayedPayload(_ body: (UnsafeRawBufferPointer) -> Void) {
+        pool.withBytes(playedBlock, count: playedCount, body)
+    }
+
+    /// Gives the played frame's storage back now (it would be at the next insert or pop): the
+    /// caller is done with the payload, and recycling it while it is still in cache is cheaper.
+    public mutating func discardPlayedPayload() {
+        releasePlayed()
+    }
+
     /// Plays, holds back or drops the buffered packet at the playout point.
-    private mutating func playHead(now: UInt32, mayDrop: Bool) -> Output {
+    private mutating func playHead(now: UInt32, mayDrop: Bool) -> Playout {
         guard let entry = slots[head] else { return underrun() }
-        let timestamp = entry.packet.timestamp
+        let timestamp = entry.timestamp
         if let boundary = epochBoundary {
             if Serial.distance(from: next, to: boundary) > 0 {
                 return play(entry, now: nil)  // the old epoch's timing no longer applies
@@ -48,14 +80,15 @@ extension AdaptiveJitterBuffer {
             return behind || waited >= target ? play(entry, now: now) : .silence
         }
         let packetTime = configuration.packetTime
-        if entry.silent || entry.packet.marker { popsSinceSilence = 0 }
+        if entry.silent || entry.marker { popsSinceSilence = 0 }
         if mayDrop, slots[(head + 1) % capacity] != nil, shouldDrop(entry, waited: waited, target: target) {
             counters.dropped += 1
             popsSinceShrink = 0
             discardHead(entry)
+            pool.release(entry.block)
             return playHead(now: now, mayDrop: false)
         }
-        if (entry.silent || entry.packet.marker), waited < target {
+        if (entry.silent || entry.marker), waited < target {
             counters.inserted += 1
             return .silence
         }
@@ -83,27 +116,32 @@ extension AdaptiveJitterBuffer {
     }
 
     /// Hands out the packet at the playout point; `now` nil skips measuring its delay.
-    private mutating func play(_ entry: Entry, now: UInt32?) -> Output {
-        if let now { lastDelay = delay(of: entry.packet.timestamp, at: now) }
+    private mutating func play(_ entry: Entry, now: UInt32?) -> Playout {
+        if let now { lastDelay = delay(of: entry.timestamp, at: now) }
         discardHead(entry)
+        playedBlock = entry.block
+        playedCount = Int(entry.payloadCount)
+        playedPadding = entry.paddingLength
+        pausedForComfortNoise = entry.comfortNoise
         anchored = true
         started = true
         emptyPops = 0
         counters.played += 1
-        return .packet(entry.packet)
+        return .frame(entry.frame)
     }
 
-    /// Removes the packet at the playout point and moves past it.
+    /// Removes the packet at the playout point and moves past it (its block stays with the caller).
     private mutating func discardHead(_ entry: Entry) {
         slots[head] = nil
         count -= 1
         advanceHead(held: true)
-        cursor = entry.packet.timestamp &+ UInt32(truncatingIfNeeded: configuration.packetTime)
+        cursor = entry.timestamp &+ UInt32(truncatingIfNeeded: configuration.packetTime)
     }
 
     /// Nothing buffered: stall (the due packet may be late, not lost) without moving playout.
-    private mutating func underrun() -> Output {
-        guard anchored else { return .silence }
+    private mutating func underrun() -> Playout {
+        // After comfort noise the sender may stay quiet as long as it likes (RFC 3389 §4).
+        guard anchored, !pausedForComfortNoise else { return .silence }
         emptyPops += 1
         if emptyPops == 1 { counters.underruns += 1 }
         guard emptyPops <= configuration.concealLimit else { return .silence }
@@ -121,7 +159,8 @@ extension AdaptiveJitterBuffer {
     /// ahead of it (the caller stopped popping); whatever those slots held is dropped.
     mutating func advancePlayout(by steps: Int) {
         for _ in 0..<max(0, steps) {
-            if slots[head] != nil {
+            if let entry = slots[head] {
+                pool.release(entry.block)
                 slots[head] = nil
                 count -= 1
                 counters.overflowDropped += 1

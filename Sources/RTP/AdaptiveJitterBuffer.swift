@@ -33,70 +33,16 @@
 ///   that jumped by more than ``Configuration/resyncThresholdMs`` is held on probation; when the
 ///   next packet confirms it, a new SSRC or sequence restarts the buffer (`resets`) and a
 ///   timestamp jump starts a new timing epoch after the packets already buffered (`resyncs`).
+/// - **Comfort noise.** A packet inserted with `isComfortNoise` (RFC 3389) starts a pause: after
+///   it plays, an empty buffer is the sender's discontinuous transmission, answered with
+///   `.silence` and counted neither as an underrun nor as concealment.
+///
+/// Payloads are copied into blocks of a pool the buffer keeps and recycles, so the hot-path pair
+/// ``insert(_:payload:arrival:isSilence:isComfortNoise:)`` and ``popFrame(now:)`` allocates
+/// nothing once the pool has grown to the stream's needs. ``insert(_:arrival:isSilence:)`` and
+/// ``pop(now:)`` keep the `RTPPacket` interface (the popped packet carries the header fields,
+/// padding length and payload; CSRCs and header extensions are not kept).
 public struct AdaptiveJitterBuffer: Sendable {
-    public struct Configuration: Sendable, Equatable {
-        /// RTP clock rate of the stream.
-        public var clockRate: Int
-        /// Timestamp units per packet and per pop (160 = 20 ms at 8 kHz).
-        public var packetTime: Int
-        public var minimumDelayMs: Int
-        public var maximumDelayMs: Int
-        /// The target before the network has been measured.
-        public var initialDelayMs: Int
-        /// Ring slots: the most packets held and the widest sequence span accepted.
-        public var capacity: Int
-        /// Weight of the RFC 3550 jitter estimate in the target.
-        public var jitterFactor: Double
-        /// Packets per window of the fastest-transit tracker.
-        public var minimumWindow: Int
-        /// Packets per window of the peak-delay tracker (250 = 5 s at 20 ms).
-        public var peakWindow: Int
-        /// Least pops between two silent-frame drops.
-        public var silenceShrinkInterval: Int
-        /// Excess over the target at which a non-silent frame may be dropped, in ms.
-        public var forcedShrinkMargin: Int
-        /// Least pops between two forced drops.
-        public var forcedShrinkInterval: Int
-        /// Forced drops happen only after this many pops without a frame flagged silent or a
-        /// marked talkspurt start (250 = 5 s): streams with silence shrink in silence only.
-        public var forcedShrinkAfterSpeech: Int
-        /// Pops of `.conceal` in an underrun before the buffer answers `.silence`.
-        public var concealLimit: Int
-        /// Transit change that counts as a timestamp jump rather than network delay, in ms.
-        public var resyncThresholdMs: Int
-
-        public init(
-            clockRate: Int = 8000, packetTime: Int = 160, minimumDelayMs: Int = 20,
-            maximumDelayMs: Int = 400, initialDelayMs: Int = 60, capacity: Int = 128,
-            jitterFactor: Double = 3, minimumWindow: Int = 100, peakWindow: Int = 250,
-            silenceShrinkInterval: Int = 5, forcedShrinkMargin: Int = 60,
-            forcedShrinkInterval: Int = 50, forcedShrinkAfterSpeech: Int = 250, concealLimit: Int = 5,
-            resyncThresholdMs: Int = 2000
-        ) {
-            self.clockRate = min(max(1, clockRate), 192_000)
-            self.packetTime = min(max(1, packetTime), 192_000)
-            // Milliseconds are clamped to a minute so conversions to timestamp units stay small.
-            self.minimumDelayMs = min(max(0, minimumDelayMs), 60_000)
-            self.maximumDelayMs = min(max(self.minimumDelayMs, maximumDelayMs), 60_000)
-            self.initialDelayMs = min(max(initialDelayMs, self.minimumDelayMs), self.maximumDelayMs)
-            self.capacity = min(max(2, capacity), JitterBuffer.maximumCapacity)
-            self.jitterFactor = max(0, jitterFactor)
-            self.minimumWindow = max(1, minimumWindow)
-            self.peakWindow = max(1, peakWindow)
-            self.silenceShrinkInterval = max(1, silenceShrinkInterval)
-            self.forcedShrinkMargin = min(max(0, forcedShrinkMargin), 60_000)
-            self.forcedShrinkInterval = max(1, forcedShrinkInterval)
-            self.forcedShrinkAfterSpeech = max(0, forcedShrinkAfterSpeech)
-            self.concealLimit = max(0, concealLimit)
-            self.resyncThresholdMs = min(max(1, resyncThresholdMs), 60_000)
-        }
-
-        /// Milliseconds to timestamp units.
-        func units(_ milliseconds: Int) -> Int {
-            milliseconds * clockRate / 1000
-        }
-    }
-
     /// What one pop yields.
     public enum Output: Sendable, Equatable {
         /// The next frame to decode.
@@ -107,10 +53,47 @@ public struct AdaptiveJitterBuffer: Sendable {
         case silence
     }
 
-    /// A buffered packet and the caller's silence flag for it.
+    /// What ``popFrame(now:)`` yields; the frame's payload is read with ``withPlayedPayload(_:)``.
+    public enum Playout: Sendable, Equatable {
+        /// The next frame to decode.
+        case frame(Frame)
+        /// A frame is due but missing or was inserted mid-speech: conceal one packet time.
+        case conceal
+        /// Nothing is due: play silence (or comfort noise) for one packet time.
+        case silence
+    }
+
+    /// The header fields of a played frame.
+    public struct Frame: Sendable, Equatable {
+        public var sequenceNumber: UInt16
+        public var timestamp: UInt32
+        public var ssrc: UInt32
+        public var payloadType: UInt8
+        public var marker: Bool
+        /// The caller inserted it as comfort noise.
+        public var isComfortNoise: Bool
+        /// Payload bytes (read them with ``AdaptiveJitterBuffer/withPlayedPayload(_:)``).
+        public var payloadCount: Int
+    }
+
+    /// A buffered packet: its header fields, the caller's flags and the pool block holding its
+    /// payload. A trivial value, so moving entries around the ring costs no reference counting.
     struct Entry: Sendable {
-        var packet: RTPPacket
+        var sequenceNumber: UInt16
+        var timestamp: UInt32
+        var ssrc: UInt32
+        var payloadType: UInt8
+        var marker: Bool
         var silent: Bool
+        var comfortNoise: Bool
+        var paddingLength: UInt8
+        var payloadCount: Int32
+        var block: Int32
+
+        var frame: Frame {
+            Frame(sequenceNumber: sequenceNumber, timestamp: timestamp, ssrc: ssrc, payloadType: payloadType,
+                  marker: marker, isComfortNoise: comfortNoise, payloadCount: Int(payloadCount))
+        }
     }
 
     public let configuration: Configuration
@@ -148,6 +131,14 @@ public struct AdaptiveJitterBuffer: Sendable {
     var lastDelay = 0
     /// A packet outside the stream or its timing, waiting for the next packet to confirm it.
     var candidate: (entry: Entry, transit: UInt32)?
+    /// Payload storage for the ring, the candidate and the frame played last.
+    var pool: JitterPayloadPool
+    /// The block of the frame ``popFrame(now:)`` handed out last, readable until the next call.
+    var playedBlock: Int32 = -1
+    var playedCount = 0
+    var playedPadding: UInt8 = 0
+    /// A comfort-noise frame played last: an empty buffer is a transmission pause, not an underrun.
+    var pausedForComfortNoise = false
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -161,22 +152,44 @@ public struct AdaptiveJitterBuffer: Sendable {
             initialPeak: initial
         )
         slots = Array(repeating: nil, count: capacity)
+        pool = JitterPayloadPool(blocks: 8, stride: 256)
     }
 
     /// Accepts a packet that arrived at `arrival` (caller's clock, timestamp units). Pass
     /// `isSilence` when the caller knows the frame is silence (comfort noise, a quiet G.711
     /// frame, a VAD decision): only such frames are dropped to shrink the delay.
     public mutating func insert(_ packet: RTPPacket, arrival: UInt32, isSilence: Bool = false) {
+        packet.payload.withUnsafeBytes { payload in
+            insert(packet.header, payload: payload, arrival: arrival, isSilence: isSilence)
+        }
+    }
+
+    /// The hot-path insert: `header` as parsed in place and its `payload`, which is copied into
+    /// the buffer's own recycled storage (no allocation once the storage has grown). Pass
+    /// `isComfortNoise` for an RFC 3389 packet: it is silence, and the pause after it is not
+    /// an underrun.
+    public mutating func insert(
+        _ header: RTPHeader, payload: UnsafeRawBufferPointer, arrival: UInt32,
+        isSilence: Bool = false, isComfortNoise: Bool = false
+    ) {
+        releasePlayed()
         counters.received += 1
-        let entry = Entry(packet: packet, silent: isSilence)
-        let transit = arrival &- packet.timestamp
+        let stored = pool.store(payload)
+        let entry = Entry(
+            sequenceNumber: header.sequenceNumber, timestamp: header.timestamp, ssrc: header.ssrc,
+            payloadType: header.payloadType, marker: header.marker, silent: isSilence || isComfortNoise,
+            comfortNoise: isComfortNoise, paddingLength: header.paddingLength,
+            payloadCount: Int32(stored.count), block: stored.block
+        )
+        let transit = arrival &- entry.timestamp
         guard synced else {
             restart(with: entry, transit: transit)
             return
         }
-        let inStream = fitsStream(packet)
+        let inStream = fitsStream(entry)
         if inStream, abs(estimator.relative(transit) - estimator.minimum) <= resyncThreshold {
-            if candidate != nil {
+            if let pending = candidate {
+                pool.release(pending.entry.block)
                 candidate = nil
                 counters.strays += 1
             }
@@ -189,8 +202,11 @@ public struct AdaptiveJitterBuffer: Sendable {
     /// Forgets the stream (for example after a re-INVITE); the next packet starts a new one.
     /// Statistics and the learned delay are kept.
     public mutating func removeAll() {
+        releasePlayed()
         clearSlots()
+        if let pending = candidate { pool.release(pending.entry.block) }
         candidate = nil
+        pausedForComfortNoise = false
         synced = false
         started = false
         anchored = false
@@ -199,36 +215,40 @@ public struct AdaptiveJitterBuffer: Sendable {
 
     // MARK: - Admission
 
-    private func fitsStream(_ packet: RTPPacket) -> Bool {
-        packet.ssrc == ssrc && abs(Serial.distance(from: highest, to: packet.sequenceNumber)) <= capacity
+    private func fitsStream(_ entry: Entry) -> Bool {
+        entry.ssrc == ssrc && abs(Serial.distance(from: highest, to: entry.sequenceNumber)) <= capacity
     }
 
     /// Probation (as in RFC 3550 Appendix A.1): one odd packet is a stray, two that agree are a
     /// new stream or a new timing epoch.
     private mutating func confirmOrHold(_ entry: Entry, transit: UInt32) {
-        let packet = entry.packet
-        guard let pending = candidate, pending.entry.packet.ssrc == packet.ssrc else {
-            if candidate != nil { counters.strays += 1 }
+        guard let pending = candidate, pending.entry.ssrc == entry.ssrc else {
+            if let pending = candidate {
+                pool.release(pending.entry.block)
+                counters.strays += 1
+            }
             candidate = (entry, transit)
             return
         }
-        let steps = Serial.distance(from: pending.entry.packet.sequenceNumber, to: packet.sequenceNumber)
+        let steps = Serial.distance(from: pending.entry.sequenceNumber, to: entry.sequenceNumber)
         let drift = Int(Int32(bitPattern: transit &- pending.transit))
         if steps == 0 {
             counters.duplicates += 1
+            pool.release(entry.block)
             return
         }
         guard abs(steps) <= capacity, abs(drift) <= resyncThreshold else {
             counters.strays += 1
+            pool.release(pending.entry.block)
             candidate = (entry, transit)
             return
         }
         candidate = nil
-        if fitsStream(pending.entry.packet), fitsStream(packet) {
+        if fitsStream(pending.entry), fitsStream(entry) {
             // Same stream, new timing: play out what is buffered, then re-anchor (resync).
             counters.resyncs += 1
             estimator.start(transit: pending.transit)
-            let first = steps > 0 ? pending.entry.packet.sequenceNumber : packet.sequenceNumber
+            let first = steps > 0 ? pending.entry.sequenceNumber : entry.sequenceNumber
             epochBoundary = Serial.distance(from: next, to: first) > 0 ? first : nil
             if epochBoundary == nil { anchored = false }
             accept(pending.entry, transit: pending.transit)
@@ -242,7 +262,7 @@ public struct AdaptiveJitterBuffer: Sendable {
 
     /// Files a packet of the current stream and timing epoch.
     private mutating func accept(_ entry: Entry, transit: UInt32) {
-        let sequence = entry.packet.sequenceNumber
+        let sequence = entry.sequenceNumber
         var offset = Serial.distance(from: next, to: sequence)
         if offset < 0 {
             guard !started, Serial.distance(from: sequence, to: highest) < capacity else {
@@ -253,6 +273,7 @@ public struct AdaptiveJitterBuffer: Sendable {
                     counters.late += 1
                     estimator.observe(transit: transit)
                 }
+                pool.release(entry.block)
                 return
             }
             // Before playout starts a reordered packet may still go in front of the first one.
@@ -267,6 +288,7 @@ public struct AdaptiveJitterBuffer: Sendable {
         let index = (head + offset) % capacity
         guard slots[index] == nil else {
             counters.duplicates += 1
+            pool.release(entry.block)
             return
         }
         slots[index] = entry
@@ -281,15 +303,16 @@ public struct AdaptiveJitterBuffer: Sendable {
 
     private mutating func restart(with entry: Entry, transit: UInt32) {
         clearSlots()
-        next = entry.packet.sequenceNumber
+        next = entry.sequenceNumber
         highest = next
-        ssrc = entry.packet.ssrc
+        ssrc = entry.ssrc
         synced = true
         started = false
         anchored = false
         epochBoundary = nil
         history = 0
         emptyPops = 0
+        pausedForComfortNoise = false
         estimator.start(transit: transit)
         slots[head] = entry
         count = 1
@@ -298,9 +321,20 @@ public struct AdaptiveJitterBuffer: Sendable {
 
     private mutating func clearSlots() {
         if count > 0 {
-            for index in slots.indices { slots[index] = nil }
+            for index in slots.indices {
+                if let entry = slots[index] { pool.release(entry.block) }
+                slots[index] = nil
+            }
         }
         count = 0
         head = 0
+    }
+
+    /// The frame handed out last is no longer readable: its block goes back to the pool.
+    mutating func releasePlayed() {
+        guard playedBlock >= 0 else { return }
+        pool.release(playedBlock)
+        playedBlock = -1
+        playedCount = 0
     }
 }

@@ -101,8 +101,16 @@ public struct DTMFReceiver: Sendable {
     /// units). Returns what changed: usually nothing, a `keyDown` for a new press and one `digit`
     /// when a press ends.
     public mutating func handle(_ packet: RTPPacket, arrival: UInt32) -> [DTMFAction] {
+        packet.payload.withUnsafeBytes { payload in
+            handle(packet.header, payload: payload, arrival: arrival)
+        }
+    }
+
+    /// Handles one telephone-event packet read in place: `header` and its `payload` (see
+    /// ``handle(_:arrival:)``).
+    public mutating func handle(_ packet: RTPHeader, payload: UnsafeRawBufferPointer, arrival: UInt32) -> [DTMFAction] {
         statistics.packets += 1
-        guard let block = try? TelephoneEvent(parsing: packet.payload) else {
+        guard let block = try? TelephoneEvent(parsing: payload) else {
             statistics.malformed += 1
             return []
         }
@@ -186,7 +194,7 @@ public struct DTMFReceiver: Sendable {
     // MARK: - Internals
 
     private mutating func start(
-        with block: TelephoneEvent, packet: RTPPacket, arrival: UInt32, into actions: inout [DTMFAction]
+        with block: TelephoneEvent, packet: RTPHeader, arrival: UInt32, into actions: inout [DTMFAction]
     ) {
         var ongoing = Ongoing(
             ssrc: packet.ssrc, event: block.event, startTimestamp: packet.timestamp,

@@ -4,11 +4,15 @@ import Glibc
 import Darwin
 #endif
 
-/// Detects DTMF key presses in decoded 8 kHz PCM (ITU-T Q.23 tones, Q.24-style acceptance).
+/// Detects DTMF key presses in decoded PCM (ITU-T Q.23 tones, Q.24-style acceptance) at the
+/// call's PCM rate: 8 kHz (G.711), 16 kHz (G.722, Opus at 16 kHz) natively, and faster rates
+/// that are a multiple of 16 or 8 kHz (Opus at 48 kHz) after a low-pass decimation to 16 or
+/// 8 kHz (``DTMFDecimator``).
 ///
 /// Feed it the audio of every tick with the RTP timestamp of the frame's first sample; any frame
-/// length works. Internally it runs eight Goertzel filters over blocks of 102 samples (12.75 ms)
-/// and classifies each block; a block is a hit for a key only when:
+/// length works. Internally it runs eight Goertzel filters over blocks of 12.75 ms (102 samples
+/// at 8 kHz, 204 at 16 kHz: the same frequency resolution at every rate) and classifies each
+/// block; a block is a hit for a key only when:
 /// - the strongest row tone and the strongest column tone are both above
 ///   ``Configuration/minimumLevel``,
 /// - the twist is within limits (row louder by at most ``Configuration/normalTwist`` dB, column
@@ -24,8 +28,12 @@ import Darwin
 /// reported once, as a ``DTMFAction/digit(_:)`` with source `.inband`, when it is released.
 public struct InbandDTMFDetector: Sendable {
     public struct Configuration: Sendable, Equatable {
+        /// Rate of the PCM passed to `process`.
         public var sampleRate: Int
-        /// Samples per analysis block.
+        /// Units per second of the timestamps passed to `process` and reported (the RTP clock;
+        /// 8000 for G.722 although its PCM runs at 16 kHz).
+        public var timestampRate: Int
+        /// Samples per analysis block, at ``analysisRate``.
         public var blockSize: Int
         /// Quietest accepted tone, per tone, in dBm0.
         public var minimumLevel: Double
@@ -42,13 +50,18 @@ public struct InbandDTMFDetector: Sendable {
         /// Consecutive miss blocks before a key counts as released.
         public var releaseBlocks: Int
 
+        /// `blockSize` nil means 12.75 ms at the analysis rate; `timestampRate` nil means
+        /// `sampleRate`.
         public init(
-            sampleRate: Int = 8000, blockSize: Int = 102, minimumLevel: Double = -36,
+            sampleRate: Int = 8000, blockSize: Int? = nil, minimumLevel: Double = -36,
             normalTwist: Double = 8, reverseTwist: Double = 4, relativePeak: Double = 6,
-            toneShare: Double = 0.7, attackBlocks: Int = 2, releaseBlocks: Int = 2
+            toneShare: Double = 0.7, attackBlocks: Int = 2, releaseBlocks: Int = 2,
+            timestampRate: Int? = nil
         ) {
-            self.sampleRate = max(1, sampleRate)
-            self.blockSize = max(16, blockSize)
+            self.sampleRate = min(max(1, sampleRate), 384_000)
+            self.timestampRate = min(max(1, timestampRate ?? self.sampleRate), 384_000)
+            let analysis = Self.analysisRate(for: self.sampleRate)
+            self.blockSize = max(16, blockSize ?? (102 * analysis + 4000) / 8000)
             self.minimumLevel = minimumLevel
             self.normalTwist = normalTwist
             self.reverseTwist = reverseTwist
@@ -56,6 +69,20 @@ public struct InbandDTMFDetector: Sendable {
             self.toneShare = toneShare
             self.attackBlocks = max(1, attackBlocks)
             self.releaseBlocks = max(1, releaseBlocks)
+        }
+
+        /// The rate the Goertzel filters run at: the PCM rate up to 16 kHz; above, 16 kHz when
+        /// it divides the PCM rate, else 8 kHz when that does, else the PCM rate itself.
+        public var analysisRate: Int { Self.analysisRate(for: sampleRate) }
+
+        /// PCM samples per analysed sample.
+        public var decimation: Int { sampleRate / analysisRate }
+
+        static func analysisRate(for sampleRate: Int) -> Int {
+            guard sampleRate > 16_000 else { return sampleRate }
+            if sampleRate % 16_000 == 0 { return 16_000 }
+            if sampleRate % 8000 == 0 { return 8000 }
+            return sampleRate
         }
     }
 
@@ -82,6 +109,10 @@ public struct InbandDTMFDetector: Sendable {
     var block: [Float]
     var fill = 0
     var blockStart: UInt32 = 0
+    /// Sum of squares of the block so far (a block too quiet to hold a tone skips the filters).
+    var blockEnergy: Float = 0
+    /// Present when the PCM runs faster than the analysis rate.
+    var decimator: DTMFDecimator?
     var candidate: UInt8?
     var candidateCount = 0
     var candidateStart: UInt32 = 0
@@ -89,7 +120,7 @@ public struct InbandDTMFDetector: Sendable {
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
-        bank = DTMFGoertzelBank(sampleRate: configuration.sampleRate, blockSize: configuration.blockSize)
+        bank = DTMFGoertzelBank(sampleRate: configuration.analysisRate, blockSize: configuration.blockSize)
         let amplitude = DTMFToneGenerator.amplitude(dBm0: configuration.minimumLevel)
         minimumTonePower = Float(amplitude * amplitude * Double(configuration.blockSize) / 2)
         normalTwistRatio = Float(Self.ratio(dB: configuration.normalTwist))
@@ -97,6 +128,7 @@ public struct InbandDTMFDetector: Sendable {
         relativePeakRatio = Float(Self.ratio(dB: configuration.relativePeak))
         toneShare = Float(configuration.toneShare)
         block = [Float](repeating: 0, count: configuration.blockSize)
+        decimator = configuration.decimation > 1 ? DTMFDecimator(factor: configuration.decimation) : nil
     }
 
     /// The key currently held down, if any.
@@ -104,26 +136,65 @@ public struct InbandDTMFDetector: Sendable {
         active.flatMap { DTMFDigit.character(for: $0.event) }
     }
 
-    /// Analyses `samples`, whose first sample has RTP timestamp `timestamp`.
+    /// Analyses `samples`, whose first sample has RTP timestamp `timestamp`. Allocates only to
+    /// return actions (none while nothing changes).
     public mutating func process(_ samples: UnsafeBufferPointer<Int16>, timestamp: UInt32) -> [DTMFAction] {
         var actions: [DTMFAction] = []
+        if decimator != nil {
+            processDecimating(samples, timestamp: timestamp, into: &actions)
+            return actions
+        }
         let size = configuration.blockSize
         var index = 0
         while index < samples.count {
-            if fill == 0 { blockStart = timestamp &+ UInt32(truncatingIfNeeded: index) }
+            if fill == 0 { blockStart = timestamp &+ timestampOffset(of: index) }
             let take = min(size - fill, samples.count - index)
-            for offset in 0..<take {
-                block[fill + offset] = Float(samples[index + offset])
+            var energy = blockEnergy
+            block.withUnsafeMutableBufferPointer { destination in
+                for offset in 0..<take {
+                    let value = Float(samples[index + offset])
+                    destination[fill + offset] = value
+                    energy += value * value
+                }
             }
+            blockEnergy = energy
             fill += take
             index += take
-            if fill == size {
-                fill = 0
-                let hit = block.withUnsafeBufferPointer { classify($0) }
-                advance(hit: hit, into: &actions)
-            }
+            if fill == size { endBlock(into: &actions) }
         }
         return actions
+    }
+
+    /// The slow path for PCM above the analysis rate: low-pass, decimate, then the same blocks.
+    private mutating func processDecimating(
+        _ samples: UnsafeBufferPointer<Int16>, timestamp: UInt32, into actions: inout [DTMFAction]
+    ) {
+        let size = configuration.blockSize
+        for index in samples.indices {
+            guard let value = decimator?.push(Float(samples[index])) else { continue }
+            if fill == 0 { blockStart = timestamp &+ timestampOffset(of: index) }
+            block[fill] = value
+            blockEnergy += value * value
+            fill += 1
+            if fill == size { endBlock(into: &actions) }
+        }
+    }
+
+    /// Classifies the full block and starts the next one.
+    private mutating func endBlock(into actions: inout [DTMFAction]) {
+        fill = 0
+        // One Goertzel output is at most twice the block energy (Cauchy-Schwarz), so a block
+        // quieter than half the minimum tone power cannot hold a key: skip the filters.
+        let hit = blockEnergy * 2 < minimumTonePower ? nil : block.withUnsafeBufferPointer { classify($0) }
+        blockEnergy = 0
+        advance(hit: hit, into: &actions)
+    }
+
+    /// Timestamp units spanned by `samples` PCM samples.
+    private func timestampOffset(of samples: Int) -> UInt32 {
+        let rate = configuration.sampleRate
+        let units = rate == configuration.timestampRate ? samples : samples * configuration.timestampRate / rate
+        return UInt32(truncatingIfNeeded: units)
     }
 
     /// Array convenience for the buffer-pointer `process`.
@@ -139,6 +210,8 @@ public struct InbandDTMFDetector: Sendable {
         candidate = nil
         candidateCount = 0
         fill = 0
+        blockEnergy = 0
+        decimator?.reset()
         return actions
     }
 
@@ -204,9 +277,10 @@ public struct InbandDTMFDetector: Sendable {
     }
 
     private func report(_ press: Press, into actions: inout [DTMFAction]) {
+        let analysed = press.blocks * configuration.blockSize
         guard let digit = DTMFDigit(
-            event: press.event, duration: press.blocks * configuration.blockSize,
-            clockRate: configuration.sampleRate, startTimestamp: press.start, source: .inband
+            event: press.event, duration: analysed * configuration.timestampRate / configuration.analysisRate,
+            clockRate: configuration.timestampRate, startTimestamp: press.start, source: .inband
         ) else { return }
         actions.append(.digit(digit))
     }
@@ -238,19 +312,38 @@ struct DTMFGoertzelBank: Sendable {
     }
 
     /// Per-filter block energies (rows 0-3, columns 4-7) and the block's total energy.
+    ///
+    /// The recurrence s[n] = x[n] + c·s[n-1] - s[n-2] runs two samples per step, with
+    /// s[n+1] = x[n+1] + c·(x[n] - s[n-2]) + (c² - 1)·s[n-1], so each step waits for one multiply
+    /// and one add instead of two of each per sample (the loop is bound by that latency).
     func analyse(_ block: UnsafeBufferPointer<Float>) -> (powers: SIMD8<Float>, energy: Float) {
         var coefficient = SIMD8<Float>()
         for index in 0..<8 { coefficient[index] = coefficients[index] }
+        let squareMinusOne = coefficient * coefficient - 1
         var s1 = SIMD8<Float>()
         var s2 = SIMD8<Float>()
-        var energy: Float = 0
-        for sample in block {
-            let s0 = SIMD8<Float>(repeating: sample) + coefficient * s1 - s2
+        var energyEven: Float = 0
+        var energyOdd: Float = 0
+        let pairs = block.count / 2
+        for pair in 0..<pairs {
+            let x0 = block[2 * pair]
+            let x1 = block[2 * pair + 1]
+            let a = SIMD8<Float>(repeating: x0) - s2
+            let b = SIMD8<Float>(repeating: x1) + coefficient * a
+            let next = a + coefficient * s1
+            let after = b + squareMinusOne * s1
+            s2 = next
+            s1 = after
+            energyEven += x0 * x0
+            energyOdd += x1 * x1
+        }
+        if block.count % 2 == 1, let last = block.last {
+            let s0 = SIMD8<Float>(repeating: last) - s2 + coefficient * s1
             s2 = s1
             s1 = s0
-            energy += sample * sample
+            energyEven += last * last
         }
         let magnitude = s1 * s1 + s2 * s2 - coefficient * s1 * s2
-        return (magnitude * (2 / Float(block.count)), energy)
+        return (magnitude * (2 / Float(block.count)), energyEven + energyOdd)
     }
 }

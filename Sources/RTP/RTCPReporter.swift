@@ -20,7 +20,16 @@ public struct RTCPReporter: Sendable {
     public let minimumSequential: Int
 
     /// Statistics per remote SSRC.
-    public private(set) var sources: [UInt32: RTCPReceptionStatistics] = [:]
+    public var sources: [UInt32: RTCPReceptionStatistics] {
+        var all = others
+        if let current { all[current.ssrc] = current }
+        return all
+    }
+    /// The source packets arrive from now, kept out of the table: the per-packet update touches
+    /// no hash table (a call has one remote source at a time).
+    private var current: RTCPReceptionStatistics?
+    /// Every other source seen (an SSRC change leaves the old one here until it reports).
+    private var others: [UInt32: RTCPReceptionStatistics] = [:]
     /// RTP packets sent (wraps, as the SR field does).
     public private(set) var packetsSent: UInt32 = 0
     /// RTP payload octets sent (wraps).
@@ -52,11 +61,27 @@ public struct RTCPReporter: Sendable {
     /// Returns whether it counted (see ``RTCPReceptionStatistics/record(sequence:timestamp:arrival:)``).
     @discardableResult
     public mutating func didReceive(ssrc source: UInt32, sequence: UInt16, timestamp: UInt32, arrival: UInt32) -> Bool {
-        if sources[source] == nil {
-            guard sources.count < Self.maximumSources else { return false }
-            sources[source] = RTCPReceptionStatistics(ssrc: source, firstSequence: sequence, minimumSequential: minimumSequential)
+        if current?.ssrc == source {
+            return current?.record(sequence: sequence, timestamp: timestamp, arrival: arrival) ?? false
         }
-        return sources[source]?.record(sequence: sequence, timestamp: timestamp, arrival: arrival) ?? false
+        var statistics: RTCPReceptionStatistics
+        if let known = others.removeValue(forKey: source) {
+            statistics = known
+        } else {
+            guard others.count + (current == nil ? 0 : 1) < Self.maximumSources else { return false }
+            statistics = RTCPReceptionStatistics(ssrc: source, firstSequence: sequence, minimumSequential: minimumSequential)
+        }
+        // The source of this packet becomes the current one; the previous goes to the table.
+        if let previous = current { others[previous.ssrc] = previous }
+        let counted = statistics.record(sequence: sequence, timestamp: timestamp, arrival: arrival)
+        current = statistics
+        return counted
+    }
+
+    /// One RTP packet received, read in place (see ``didReceive(ssrc:sequence:timestamp:arrival:)``).
+    @discardableResult
+    public mutating func didReceive(_ header: RTPHeader, arrival: UInt32) -> Bool {
+        didReceive(ssrc: header.ssrc, sequence: header.sequenceNumber, timestamp: header.timestamp, arrival: arrival)
     }
 
     /// One RTP packet received (see ``didReceive(ssrc:sequence:timestamp:arrival:)``).
@@ -72,8 +97,12 @@ public struct RTCPReporter: Sendable {
     public mutating func didReceive(_ packets: [RTCPPacket], at arrival: NTPTimestamp) -> Duration? {
         var measured: Duration?
         for packet in packets {
-            if case .senderReport(let report) = packet, sources[report.ssrc] != nil {
-                sources[report.ssrc]?.recordSenderReport(report, arrival: arrival)
+            if case .senderReport(let report) = packet {
+                if current?.ssrc == report.ssrc {
+                    current?.recordSenderReport(report, arrival: arrival)
+                } else {
+                    others[report.ssrc]?.recordSenderReport(report, arrival: arrival)
+                }
             }
             for block in packet.reportBlocks where block.ssrc == ssrc {
                 remoteReport = block
@@ -93,8 +122,12 @@ public struct RTCPReporter: Sendable {
     /// `rtpTimestamp` is `now` on our stream's RTP clock (the SR ties the two clocks together).
     public mutating func makeReport(at now: NTPTimestamp, rtpTimestamp: UInt32) -> RTCPCompoundPacket {
         var blocks: [RTCPReportBlock] = []
-        for source in sources.keys.sorted() where sources[source]?.isValid == true {
-            if let block = sources[source]?.makeReportBlock(now: now) { blocks.append(block) }
+        for source in sources.keys.sorted() {
+            if current?.ssrc == source {
+                if current?.isValid == true, let block = current?.makeReportBlock(now: now) { blocks.append(block) }
+            } else if others[source]?.isValid == true, let block = others[source]?.makeReportBlock(now: now) {
+                blocks.append(block)
+            }
         }
         let isSender = sentSinceLastReport || sentBeforeLastReport
         sentBeforeLastReport = sentSinceLastReport

@@ -36,6 +36,14 @@ public struct TelephoneEvent: Sendable, Equatable {
     /// Parses the first block of a telephone-event payload. The reserved R bit is ignored (§2.3);
     /// further blocks (several events packed in one packet) are ignored too.
     public init(parsing payload: [UInt8]) throws(RTPError) {
+        let result: Result<TelephoneEvent, RTPError> = payload.withUnsafeBytes { raw in
+            Result { () throws(RTPError) in try TelephoneEvent(parsing: raw) }
+        }
+        self = try result.get()
+    }
+
+    /// Parses the first block of a telephone-event payload read in place (see above).
+    public init(parsing payload: UnsafeRawBufferPointer) throws(RTPError) {
         guard payload.count >= Self.size else {
             throw RTPError(.tooShort, "telephone-event payload of \(payload.count) bytes, needs \(Self.size)")
         }

@@ -16,7 +16,8 @@ struct Bench: ParsableCommand {
 }
 
 /// Concurrent G.711 echo calls on the media engine: steps up the call count and reports, per step,
-/// late ticks, lost echoes, round-trip percentiles and packets per second of media CPU.
+/// late ticks, lost echoes, round-trip percentiles and packets per second of media CPU; first the
+/// per-packet cost of the media code itself (no sockets) and its heap allocations.
 struct MediaBench: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "media", abstract: "Concurrent G.711 calls through the media engine.")
 
@@ -25,19 +26,30 @@ struct MediaBench: ParsableCommand {
     @Option(help: "Seconds per step.") var seconds: Double = 10
     @Option(help: "Media threads (0 = one per core).") var threads: Int = 0
     @Option(help: "First RTP port.") var portMin: Int = 34000
+    @Option(help: "Loopback sockets playing the far ends.") var generatorSockets: Int = 16
     @Flag(help: "Give media threads real-time priority.") var realtime = false
     @Flag(help: "Opus calls (decoded and re-encoded every frame) instead of G.711.") var opus = false
+    @Flag(help: "Calls without telephone-event: in-band DTMF detection runs on every frame.") var inband = false
 
     func run() throws {
         let logger = Logger(label: "bench")
+        // The media code's own cost per packet (parse, jitter buffer, decode, DTMF, encode, serialize;
+        // no syscalls), for 1,000 streams. Run under LD_PRELOAD=libc_malloc_debug.so.0 with
+        // MALLOC_TRACE=file to trace its heap allocations (a second pass; the file shows none).
+        let path = PacketPathBenchmark.run(streams: 1000, ticks: 200, telephoneEvent: inband ? nil : 101,
+                                           traceAllocations: ProcessInfo.processInfo.environment["MALLOC_TRACE"] != nil)
+        print(String(format: "packet_path streams=%d packets=%d ns_per_packet=%.0f", path.streams, path.packets,
+                     path.nanosecondsPerPacket))
         var best = 0
         var lastClean: MediaBenchmark.Result?
         for n in calls {
             let r = try MediaBenchmark.echo(calls: n, seconds: seconds, threads: threads,
-                                            portRange: portMin...(portMin + n * 2 + 64), realtime: realtime, opus: opus, logger: logger)
-            print(String(format: "clean=\(r.clean) calls=%d sent=%d echoed=%d late_ticks=%llu slowest_tick_us=%llu rtt_p50_ms=%.1f rtt_p99_ms=%.1f rtt_max_ms=%.1f media_cpu_s=%.2f pps_per_cpu_s=%.0f",
+                                            portRange: portMin...(portMin + n * 2 + 64), realtime: realtime, opus: opus,
+                                            generatorSockets: generatorSockets, telephoneEvent: !inband, logger: logger)
+            print(String(format: "clean=\(r.clean) calls=%d sent=%d echoed=%d late_ticks=%llu slowest_tick_us=%llu rtt_p50_ms=%.1f rtt_p99_ms=%.1f rtt_max_ms=%.1f media_cpu_s=%.2f pps_per_cpu_s=%.0f ns_per_packet=%.0f generator_cpu_s=%.2f",
                          r.calls, r.sent, r.echoed, r.lateTicks, r.slowestTickMicroseconds, r.rttP50Milliseconds,
-                         r.rttP99Milliseconds, r.rttMaxMilliseconds, r.mediaCPUSeconds, r.packetsPerCPUSecond))
+                         r.rttP99Milliseconds, r.rttMaxMilliseconds, r.mediaCPUSeconds, r.packetsPerCPUSecond,
+                         r.nanosecondsPerPacket, r.generatorCPUSeconds))
             fflushOut()
             guard r.clean else { break }
             best = n
@@ -45,7 +57,7 @@ struct MediaBench: ParsableCommand {
         }
         let pps = lastClean?.packetsPerCPUSecond ?? 0
         let perCore = (lastClean?.coresPerCall).map { $0 > 0 ? Int(1 / $0) : 0 } ?? 0
-        print("{\"codec\":\"\(opus ? "opus" : "PCMU")\",\"max_clean_calls\":\(best),\"packets_per_cpu_second\":\(Int(pps)),\"rtt_p99_ms_at_max\":\(lastClean?.rttP99Milliseconds ?? 0),\"calls_per_core\":\(perCore)}")
+        print("{\"codec\":\"\(opus ? "opus" : "PCMU")\",\"telephone_event\":\(!inband),\"max_clean_calls\":\(best),\"packets_per_cpu_second\":\(Int(pps)),\"ns_per_packet_at_max\":\(Int(lastClean?.nanosecondsPerPacket ?? 0)),\"packet_path_ns\":\(Int(path.nanosecondsPerPacket)),\"rtt_p99_ms_at_max\":\(lastClean?.rttP99Milliseconds ?? 0),\"calls_per_core\":\(perCore)}")
     }
 
     private func fflushOut() { FileHandle.standardOutput.synchronizeFile() }

@@ -43,6 +43,8 @@ int pn_send_batch(int fd, pn_datagram_t *datagrams, int count);
 int pn_epoll_create(void);
 /** Registers fd for input; token comes back from pn_epoll_wait. */
 int pn_epoll_add(int epfd, int fd, uint64_t token);
+/** Registers fd for input, edge-triggered: readers must drain it (until a short batch). */
+int pn_epoll_add_edge(int epfd, int fd, uint64_t token);
 int pn_epoll_del(int epfd, int fd);
 /** Waits up to timeout_ms; fills tokens; returns count (0 on timeout/EINTR). */
 int pn_epoll_wait(int epfd, uint64_t *tokens, int max, int timeout_ms);
