@@ -43,6 +43,14 @@ final class AgentCallTests: XCTestCase {
         server.stop()
     }
 
+    /// The phone's recording holds `tone` in its last seconds (from 6 s to 1 s before the end).
+    private func assertHearsAtTheEnd(_ phone: Baresip, tone: Double, _ message: String,
+                                     file: StaticString = #filePath, line: UInt = #line) throws {
+        let (heard, rate) = try AgentCallSupport.received(phone)
+        let tail = heard[max(0, heard.count - 6 * rate)..<max(0, heard.count - rate)]
+        XCTAssertGreaterThan(AudioAnalysis.amplitude(of: tone, in: tail, sampleRate: rate), 1000, message, file: file, line: line)
+    }
+
     private func waitForLog(_ text: String, in server: ParleyServer, timeout: TimeInterval = 30) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
@@ -166,9 +174,7 @@ extension AgentCallTests {
         server.stop()
 
         // After the transfer the caller hears the front desk's tone.
-        let (heard, rate) = try AgentCallSupport.received(phone)
-        let tail = heard[max(0, heard.count - 6 * rate)..<max(0, heard.count - rate)]
-        XCTAssertGreaterThan(AudioAnalysis.amplitude(of: 700, in: tail, sampleRate: rate), 1000, "the caller does not hear the front desk")
+        try assertHearsAtTheEnd(phone, tone: 700, "the caller does not hear the front desk")
         let turns = try XCTUnwrap(try AgentCallSupport.conversations(in: server.dataDirectory).first?.turns)
         XCTAssertTrue(turns.contains { $0.isDTMF && $0.text.contains("0") }, "\(turns)")
         XCTAssertTrue(turns.contains { $0.toolResult?.ok == true }, "the transfer's result: \(turns)")
@@ -234,9 +240,7 @@ extension AgentCallTests {
         // The 429's one-second wait is longer than the 500 ms the caller is made to wait in silence.
         XCTAssertTrue(server.log.contains("reply is slow; holding line"), server.log)
         XCTAssertEqual(requests.first?.header("authorization"), "Bearer test-key")
-        let (heard, rate) = try AgentCallSupport.received(phone)
-        let tail = heard[max(0, heard.count - 6 * rate)..<max(0, heard.count - rate)]
-        XCTAssertGreaterThan(AudioAnalysis.amplitude(of: 900, in: tail, sampleRate: rate), 1000, "the caller does not hear the front desk")
+        try assertHearsAtTheEnd(phone, tone: 900, "the caller does not hear the front desk")
     }
 }
 
@@ -304,9 +308,7 @@ extension AgentCallTests {
         server.stop()
 
         // In the room the guest hears the member's tone.
-        let (heard, rate) = try AgentCallSupport.received(phone)
-        let tail = heard[max(0, heard.count - 6 * rate)..<max(0, heard.count - rate)]
-        XCTAssertGreaterThan(AudioAnalysis.amplitude(of: 1300, in: tail, sampleRate: rate), 1000, "the guest does not hear the conference")
+        try assertHearsAtTheEnd(phone, tone: 1300, "the guest does not hear the conference")
         let turns = try XCTUnwrap(try AgentCallSupport.conversations(in: server.dataDirectory).first?.turns)
         XCTAssertTrue(turns.contains { $0.toolResult?.ok == true && $0.toolResult?.detail.contains("3000") == true }, "\(turns)")
     }

@@ -9,36 +9,9 @@ import XCTest
 /// Parley-initiated hold through the public API, in-process against SIPp on loopback: 1001 (a
 /// sipp UAC) calls 1002 (a sipp UAS that checks the SDP of every re-INVITE Parley sends it).
 final class ParleyHoldTests: XCTestCase {
-    private static var repoRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
-
     /// An in-process switch with users 1001 and 1002 on free loopback ports.
     private func makeSwitch(_ name: String) throws -> (Switch, UInt16) {
-        let ports = try FreePorts.udpRange(count: 16)
-        let sipPort = try FreePorts.sipPort()
-        let dir = try PeerFiles.scratchDirectory("switch-\(name)")
-        let yaml = """
-            sip:
-              listen: 127.0.0.1
-              port: \(sipPort)
-            rtp:
-              address: 127.0.0.1
-              port_min: \(ports.lowerBound)
-              port_max: \(ports.upperBound)
-            storage:
-              data_dir: \(dir.path)
-            sounds: \(Self.repoRoot.appendingPathComponent("sounds").path)
-            users:
-              - extension: "1001"
-                password: alice-secret
-              - extension: "1002"
-                password: bob-secret
-            security:
-              digest_algorithms: [MD5]
-            """
-        let config = try ParleyConfiguration.parse(yaml, file: "test.yaml", baseDirectory: dir, checkFiles: false)
-        let parley = try Switch(configuration: config, logger: Logger(label: "parley-\(name)"))
+        let (parley, sipPort) = try InProcessSwitch.make(name)
         try parley.start()
         addTeardownBlock { parley.shutdown(timeout: .seconds(2)) }
         return (parley, sipPort)

@@ -8,10 +8,6 @@ import XCTest
 /// The switch's public control API, in-process: what it refuses and why, and the events it
 /// reports, with a SIPp phone registering and calling the echo test.
 final class SwitchControlAPITests: XCTestCase {
-    private static var repoRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
-
     /// Collects the switch's events from any thread.
     private final class Events: @unchecked Sendable {
         private let lock = NSLock()
@@ -21,36 +17,14 @@ final class SwitchControlAPITests: XCTestCase {
     }
 
     private func makeSwitch(_ name: String) throws -> (Switch, UInt16, Events) {
-        let ports = try FreePorts.udpRange(count: 16)
-        let sipPort = try FreePorts.sipPort()
-        let dir = try PeerFiles.scratchDirectory("switch-\(name)")
-        let yaml = """
-            sip:
-              listen: 127.0.0.1
-              port: \(sipPort)
-            rtp:
-              address: 127.0.0.1
-              port_min: \(ports.lowerBound)
-              port_max: \(ports.upperBound)
-            storage:
-              data_dir: \(dir.path)
-            sounds: \(Self.repoRoot.appendingPathComponent("sounds").path)
-            users:
-              - extension: "1001"
-                password: alice-secret
-              - extension: "1002"
-                password: bob-secret
-            security:
-              digest_algorithms: [MD5]
+        let (parley, sipPort) = try InProcessSwitch.make(name, extraYAML: """
             dialplan:
               - extension: "9196"
                 action: echo
               - extension: "7000"
                 action: reject
                 code: 486
-            """
-        let config = try ParleyConfiguration.parse(yaml, file: "test.yaml", baseDirectory: dir, checkFiles: false)
-        let parley = try Switch(configuration: config, logger: Logger(label: "parley-\(name)"))
+            """)
         let events = Events()
         parley.onEvent = { events.add($0) }
         try parley.start()
