@@ -31,9 +31,15 @@ final class PBXTests: XCTestCase {
 
     /// baresip registers as it starts, before its control socket is read: watch parley's log instead.
     private func waitForRegistration(_ user: String, on server: ParleyServer, timeout: TimeInterval = 20) -> Bool {
+        waitForLog("user=\(user) [Switch] registration", on: server, timeout: timeout)
+    }
+
+    /// Parley logs a call's end once its media stream has closed, which can come a moment after
+    /// the phones saw the BYE: wait for the line rather than read the log at once.
+    private func waitForLog(_ text: String, on server: ParleyServer, timeout: TimeInterval = 10) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if server.log.contains("user=\(user) [Switch] registration") { return true }
+            if server.log.contains(text) { return true }
             Thread.sleep(forTimeInterval: 0.05)
         }
         return false
@@ -85,7 +91,7 @@ final class PBXTests: XCTestCase {
         let (alice, bob) = try aliceCallsBob(on: server, aliceSeconds: 30, bobSeconds: 3)
         XCTAssertTrue(bob.waitForEvent("CALL_CLOSED", timeout: 20), bob.output())
         XCTAssertTrue(alice.waitForEvent("CALL_CLOSED", timeout: 10), "Alice's leg was not hung up\n" + server.log)
-        XCTAssertTrue(server.log.contains("reason=callee hung up"), server.log)
+        XCTAssertTrue(waitForLog("reason=callee hung up", on: server), server.log)
     }
 
     func testAUsersOwnCodecPreferenceShapesTheirLeg() throws {
