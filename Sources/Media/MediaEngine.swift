@@ -18,6 +18,8 @@ public enum MediaEvent: Sendable, Equatable {
 public struct MediaStatistics: Sendable, Equatable {
     public var packetsReceived = 0
     public var packetsSent = 0
+    /// Packets that carried our own outgoing digits (RFC 4733 events or in-band tone frames).
+    public var digitPacketsSent = 0
     public var malformedPackets = 0
     public var foreignPackets = 0
     public var srtpFailures = 0

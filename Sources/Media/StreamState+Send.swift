@@ -9,6 +9,18 @@ extension StreamState {
     func sendTick() {
         guard configured else { return }
         defer { timestamp &+= wire.samplesPerFrame }
+        guard eventSender != nil || tonePlayer != nil else { return sendOwnAudio() }
+        // Outgoing digits: a digit's tick sends the digit instead of audio; a tick between two
+        // digits sends audio. The room sent (or held back) its mix for this tick already, by the
+        // flag set at the end of the last tick.
+        if sendDigitsTick() { return }
+        dtmfHoldsAudio = false
+        sendOwnAudio()
+        dtmfHoldsAudio = digitsSendOnNextTick
+    }
+
+    /// The stream's own source for this tick (nothing while a room chooses what it sends).
+    private func sendOwnAudio() {
         if inRoom, room != nil { return }
         guard wire.sends, encoderFrameSize > 0 else {
             markerPending = true
@@ -140,7 +152,7 @@ extension StreamState {
         pcm.withUnsafeBufferPointer { encodeAndSend($0) }
     }
 
-    private func encodeAndSend(_ pcm: UnsafeBufferPointer<Int16>) {
+    func encodeAndSend(_ pcm: UnsafeBufferPointer<Int16>) {
         let frameSize = encoderFrameSize
         guard frameSize > 0, pcm.count >= frameSize else { return }
         scratch.payload.removeAll(keepingCapacity: true)
@@ -174,9 +186,16 @@ extension StreamState {
         }
     }
 
+    /// Sends `scratch.payload` as our next audio packet, unless outgoing digits hold this tick's
+    /// audio back (the digit's packet goes instead).
+    private func send() {
+        guard !dtmfHoldsAudio else { return }
+        transmit()
+    }
+
     /// Sends `scratch.payload` as our next packet: our SSRC, sequence number, timestamp and marker, SRTP
     /// when negotiated, to the latched source (symmetric RTP) or the negotiated address.
-    private func send() {
+    func transmit() {
         var destination = latched ?? remote
         guard destination.family != 0, destination.port != 0 else { return }
         let header = RTPHeader(payloadType: outgoingPayloadType, sequenceNumber: sequence, timestamp: timestamp,

@@ -107,6 +107,12 @@ final class StreamState: @unchecked Sendable {
     var nextReportTick = Int.random(in: 40...60)
     /// False only in the packet-path benchmark and allocation test: everything but the `sendto`.
     var transmitsPackets = true
+    /// Digits going out (StreamState+DTMF): RFC 4733 events or in-band tones, and whether this
+    /// tick's own audio gives way to them.
+    var eventSender: DTMFSender?
+    var tonePlayer: InbandDTMFPlayer?
+    var dtmfFrame: [Int16] = []
+    var dtmfHoldsAudio = false
 
     // Rooms: the room this stream is a member of (its loop's); the room then chooses what it sends.
     weak var room: RoomState? {

@@ -78,6 +78,10 @@ public struct DTMFSender: Sendable {
     /// True while no event is being sent and nothing is queued.
     public var isIdle: Bool { sending == nil && queueHead == queue.count }
 
+    /// Whether the next ``tick(timestamp:sequenceNumber:)`` returns a packet: an event is under
+    /// way, or a queued digit starts (no inter-digit gap is owed).
+    public var sendsOnNextTick: Bool { sending != nil || (gapTicks == 0 && queueHead < queue.count) }
+
     /// Digits waiting to be sent (not counting the one being sent).
     public var queuedCount: Int { queue.count - queueHead }
 

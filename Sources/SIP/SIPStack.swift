@@ -264,13 +264,14 @@ public final class SIPStack: @unchecked Sendable {
         ps_handle_destroy(nh)
     }
 
-    /// Runs `work` on the SIP thread after `milliseconds` (SIP thread). Returns an id for ``cancelTimer(_:)``.
+    /// Runs `work` on the SIP thread after `milliseconds` (SIP thread; 0 and less mean the next
+    /// millisecond: Sofia asserts on a zero-length timer). Returns an id for ``cancelTimer(_:)``.
     @discardableResult
     public func schedule(after milliseconds: Int, _ work: @escaping () -> Void) -> UInt64 {
         guard let stack else { return 0 }
         let id = nextTimerID
         nextTimerID += 1
-        guard ps_timer_start(stack, id, UInt32(max(0, milliseconds))) == 0 else {
+        guard ps_timer_start(stack, id, UInt32(clamping: max(1, milliseconds))) == 0 else {
             logger.error("cannot start a SIP timer")
             return 0
         }

@@ -171,16 +171,7 @@ extension Switch {
         return nil
     }
 
-    // MARK: DTMF and conference
-
-    func agentSendDTMF(_ call: Call, digits: String) -> AgentCallError? {
-        guard !digits.isEmpty, digits.count <= 32, digits.allSatisfy({ "0123456789*#ABCDabcd".contains($0) }) else {
-            return .invalid("'\(digits)' is not a sequence of DTMF keys")
-        }
-        // The media path has no RFC 4733 sender yet; say so rather than pretend.
-        call.logger.info("agent asked to send DTMF; not available yet", metadata: ["digits": "\(digits)"])
-        return .invalid("sending DTMF is not available on this call yet")
-    }
+    // MARK: Conference
 
     /// The caller and the agent move into conference `room` (a dialplan conference's settings
     /// when one names it, else the defaults).

@@ -79,7 +79,8 @@ struct SwitchControlAdapter: SwitchControl {
         let side = try Self.side(request.leg, call: call)
         do {
             try await parley.sendDTMF(callID: call.rawValue, digits: request.digits,
-                                      durationMilliseconds: request.durationMilliseconds ?? 100, leg: side)
+                                      durationMilliseconds: request.durationMilliseconds ?? 100, leg: side,
+                                      delivery: request.method.flatMap(DTMFDelivery.init(rawValue:)) ?? .auto)
         } catch {
             throw Self.map(error, call: call)
         }

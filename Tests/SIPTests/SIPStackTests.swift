@@ -142,3 +142,20 @@ final class DigestChallengeTests: XCTestCase {
         XCTAssertNil(DigestChallenge("Digest realm=\"unterminated"), "an unterminated quote is malformed")
     }
 }
+
+extension SIPStackTests {
+    /// A zero or negative delay runs on the next millisecond (Sofia aborts the process on a
+    /// zero-length timer, which the first of several spaced SIP INFO digits used to ask for).
+    func testTimersWithNoDelayRunInsteadOfAbortingTheProcess() throws {
+        let fired = Mutex<[Int]>([])
+        let stack = try XCTUnwrap(self.stack)
+        stack.perform {
+            for delay in [0, -5, 3] {
+                stack.schedule(after: delay) { fired.withLock { $0.append(delay) } }
+            }
+        }
+        let deadline = Date().addingTimeInterval(5)
+        while fired.withLock({ $0.count }) < 3, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        XCTAssertEqual(Set(fired.withLock { $0 }), [0, -5, 3])
+    }
+}

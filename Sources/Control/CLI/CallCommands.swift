@@ -148,11 +148,12 @@ public struct CallCommand: ParsableCommand {
         @Argument(help: "The call id.") public var id: String
         @Argument(help: "Digits: 0-9 * # A-D.") public var digits: String
         @Option(help: "Milliseconds per digit.") public var duration: Int?
+        @Option(help: "auto (RFC 4733 when negotiated, else in-band), rfc4733, inband or info.") public var method: String?
         public init() {}
 
         public func execute(with client: ControlClient) async throws(ControlClientError) -> String {
             try await client.post("/calls/\(ControlClient.segment(id))/dtmf",
-                                  body: DTMFRequest(digits: digits, durationMilliseconds: duration))
+                                  body: DTMFRequest(digits: digits, durationMilliseconds: duration, method: method))
             return "sent \(digits) to \(id)\n"
         }
     }

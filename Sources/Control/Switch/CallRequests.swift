@@ -121,12 +121,17 @@ public struct DTMFRequest: Codable, Sendable, Equatable {
     public var durationMilliseconds: Int?
     /// The leg to send on; nil: the call's remote party.
     public var leg: LegID?
+    /// How: `auto` (nil: RFC 4733 when negotiated, else in-band), `rfc4733`, `inband` or `info`.
+    public var method: String?
 
-    public init(digits: String, durationMilliseconds: Int? = nil, leg: LegID? = nil) {
+    public init(digits: String, durationMilliseconds: Int? = nil, leg: LegID? = nil, method: String? = nil) {
         self.digits = digits
         self.durationMilliseconds = durationMilliseconds
         self.leg = leg
+        self.method = method
     }
+
+    public static let methods = ["auto", "rfc4733", "inband", "info"]
 
     public static let allowedDigits = Set("0123456789*#ABCD")
 
@@ -138,7 +143,10 @@ public struct DTMFRequest: Codable, Sendable, Equatable {
         if let durationMilliseconds, !(40...2000).contains(durationMilliseconds) {
             throw .badRequest("\"durationMilliseconds\" must be between 40 and 2000")
         }
-        return DTMFRequest(digits: upper, durationMilliseconds: durationMilliseconds, leg: leg)
+        if let method, !Self.methods.contains(method) {
+            throw .badRequest("\"method\" must be one of \(Self.methods.joined(separator: ", "))")
+        }
+        return DTMFRequest(digits: upper, durationMilliseconds: durationMilliseconds, leg: leg, method: method)
     }
 }
 

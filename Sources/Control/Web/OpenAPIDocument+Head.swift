@@ -324,7 +324,11 @@ paths:
       - $ref: "#/components/parameters/CallID"
     post:
       tags: [calls]
-      summary: Send DTMF digits to one leg, as SIP INFO (application/dtmf-relay, RFC 6086), one after another.
+      summary: >-
+        Send DTMF digits to one leg, one after another. method auto (the default) sends RFC 4733
+        telephone-events when the leg negotiated them, else in-band tones; rfc4733, inband and info
+        (SIP INFO, application/dtmf-relay, RFC 6086) force one. While a digit plays it replaces the
+        leg's audio.
       requestBody:
         required: true
         content:
@@ -336,6 +340,7 @@ paths:
                 digits: {type: string, pattern: "^[0-9*#A-Da-d]{1,64}$"}
                 durationMilliseconds: {type: integer, minimum: 40, maximum: 2000}
                 leg: {type: string, description: "caller (the default) or callee"}
+                method: {type: string, enum: [auto, rfc4733, inband, info]}
       responses:
         "202": {description: Sending.}
         "400": {$ref: "#/components/responses/Error"}

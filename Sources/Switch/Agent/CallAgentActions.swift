@@ -42,7 +42,7 @@ final class CallAgentActions: AgentCallActions, @unchecked Sendable {
     }
 
     func sendDTMF(_ digits: String) async throws {
-        try await onCall { owner, call, done in done(owner.agentSendDTMF(call, digits: digits)) }
+        try await onCall { owner, call, done in owner.agentSendDTMF(call, digits: digits, done: done) }
     }
 
     func joinConference(_ room: String) async throws {

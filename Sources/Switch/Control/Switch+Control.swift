@@ -71,33 +71,6 @@ extension Switch {
         }.get()
     }
 
-    /// Sends DTMF to one leg of a call as SIP INFO (`application/dtmf-relay`, RFC 6086), one
-    /// digit after another.
-    public func sendDTMF(callID: String, digits: String, durationMilliseconds: Int = 100,
-                         leg side: CallLegSide = .caller) async throws(CallControlError) {
-        let events = digits.uppercased().map { TelephoneEvent.event(for: $0) }
-        guard !events.isEmpty, events.count <= 64, events.allSatisfy({ $0 != nil }) else {
-            throw .invalid("'\(digits)' is not a sequence of DTMF keys (0-9 * # A-D)")
-        }
-        let duration = min(max(durationMilliseconds, 40), 2000)
-        try await onSIPThread { [self] () -> Result<Void, CallControlError> in
-            guard let call = liveCall(callID) else { return .failure(.unknownCall(callID)) }
-            guard let party = party(of: call, side: side) else { return .failure(.noSuchLeg(callID: callID, side: side)) }
-            guard party.dialogState == .confirmed else { return .failure(.wrongState("the leg is not answered")) }
-            let handle = party.handle
-            for (index, event) in events.compactMap({ $0 }).enumerated() {
-                let body = DTMFInfoBody(format: .dtmfRelay, event: event, durationMs: duration)
-                let text = String(decoding: body.serialized(), as: UTF8.self)
-                _ = sip.schedule(after: index * (duration + 60)) { [weak self] in
-                    guard let self, self.party(for: handle)?.dialogState == .confirmed else { return }
-                    self.sip.info(handle, contentType: body.format.contentType, body: text)
-                }
-            }
-            call.logger.info("sending DTMF through the control API", metadata: ["digits": "\(events.count)", "leg": "\(side.rawValue)"])
-            return .success(())
-        }.get()
-    }
-
     /// Every registered contact, from the location service (empty without users). Safe from
     /// any thread.
     public func registrations() -> [Binding] {
