@@ -12,7 +12,8 @@ import Workflow
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run a benchmark; the last line printed is one JSON object.",
-        subcommands: [MediaBench.self, WorkflowBench.self, RoomBench.self, SpeechBench.self, AgentBench.self, AgentCallBench.self])
+        subcommands: [MediaBench.self, WorkflowBench.self, RoomBench.self, SpeechBench.self, AgentBench.self, AgentCallBench.self,
+                      BargeInBench.self])
 }
 
 /// Concurrent G.711 echo calls on the media engine: steps up the call count and reports, per step,
@@ -208,5 +209,34 @@ struct AgentCallBench: ParsableCommand {
         }
         print(String(format: "{\"final_to_first_audio_p50_ms\":%.1f,\"final_to_first_audio_p95_ms\":%.1f,\"grammar_calls_clean\":%d,\"lm_calls_clean\":%d}",
                      latency.p50Milliseconds, latency.p95Milliseconds, best[false] ?? 0, best[true] ?? 0))
+    }
+}
+
+/// Speech onset → the agent silent on the wire: a loopback "phone" talks over the agent through
+/// the media engine and a 16 kHz room (see ``BargeInWireBenchmark``).
+struct BargeInBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "barge-in",
+                                                    abstract: "Caller speech onset to agent silence, measured on the RTP wire.")
+
+    @Option(help: "Agent definition file (its barge_in settings apply).") var definition = "conf/agents/receptionist.yaml"
+    @Option(help: "Interruptions to measure.") var rounds = 10
+    @Option(help: "First RTP port for the switch side.") var portMin: Int = 33000
+    @Option(help: "Jitter buffer depth in frames (parley run uses 2).") var jitterFrames: Int = 2
+    @Option(help: "Minimum caller speech before a barge-in, in ms (default: the definition's min_speech_ms).")
+    var minSpeechMs: Int?
+    @Option(help: "What the caller says (espeak-ng).") var text = BargeInWireBenchmark.defaultCallerText
+
+    func run() throws {
+        var loaded = try AgentDefinitionLoader.load(path: definition)
+        if let minSpeechMs { loaded.bargeIn.minSpeech = .milliseconds(max(20, minSpeechMs)) }
+        let (agent, count, ports, frames, said) = (loaded, rounds, portMin...(portMin + 19), jitterFrames, text)
+        let report = try AgentSetup.wait {
+            try await BargeInWireBenchmark.run(definition: agent, rounds: count, ports: ports, jitterFrames: frames, callerText: said)
+        }
+        print(String(format: "barge-in on the wire: rounds=%d missed=%d onset_to_silence_p50_ms=%.1f p95_ms=%.1f max_ms=%.1f (min_speech_ms=%d)",
+                     report.rounds, report.missed, report.p50Milliseconds, report.p95Milliseconds, report.maxMilliseconds,
+                     Int(agent.bargeIn.minSpeech.components.seconds * 1000 + agent.bargeIn.minSpeech.components.attoseconds / 1_000_000_000_000_000)))
+        print(String(format: "{\"rounds\":%d,\"missed\":%d,\"onset_to_silence_on_wire_p50_ms\":%.1f,\"p95_ms\":%.1f,\"max_ms\":%.1f}",
+                     report.rounds, report.missed, report.p50Milliseconds, report.p95Milliseconds, report.maxMilliseconds))
     }
 }
