@@ -108,6 +108,10 @@ final class SwitchEventPublisher: Sendable {
         case .turnLatency(let seconds):
             metrics.agentTurnLatency.recordNanoseconds(Int64(seconds * 1e9))
             return nil
+        case .toolCallStarted(let name, let id, let arguments):
+            return .toolCallStarted(tool: name, toolCallID: id, arguments: arguments.isEmpty ? nil : arguments)
+        case .toolCallFinished(let name, let id, let ok, let detail):
+            return .toolCallFinished(tool: name, toolCallID: id, ok: ok, result: detail.isEmpty ? nil : detail)
         }
     }
 

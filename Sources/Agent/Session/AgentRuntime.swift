@@ -19,7 +19,7 @@ public final class AgentRuntime: Sendable {
         /// Effects of recovered conversations no call has re-attached to yet.
         var parked: [WorkflowID: [ConversationEffect]] = [:]
     }
-    private let routing = AgentLock(Routing())
+    private let routing: AgentLock<Routing>
     private let router: AgentLock<Task<Void, Never>?> = AgentLock(nil)
     /// Most effects kept for a conversation waiting to be re-attached.
     static let maximumParked = 64
@@ -29,7 +29,11 @@ public final class AgentRuntime: Sendable {
                 logger: Logger = Logger(label: "parley.agent")) throws(WorkflowError) {
         self.logger = logger
         self.definitions = definitions
-        let activities = AgentActivities(definitions: definitions, brains: brains, tools: tools, logger: logger)
+        let routing = AgentLock(Routing())
+        self.routing = routing
+        let activities = AgentActivities(definitions: definitions, brains: brains, tools: tools, logger: logger) { id, report in
+            routing.withLock { $0.sessions[id] }?.report(report)
+        }
         engine = try WorkflowEngine(store: store, definitions: [ConversationWorkflow(version: Self.workflowVersion, idleAllowsForSpeech: true)] + Self.legacyWorkflows,
                                     clock: clock, logger: logger, activities: activities.handler)
         let stream = engine.effects

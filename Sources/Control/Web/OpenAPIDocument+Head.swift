@@ -46,8 +46,8 @@ info:
     | transcript | speech recognised (partial results until isFinal) | text, isFinal |
     | agentSpeaking | the agent started a sentence | text |
     | agentInterrupted | the caller barged in | heard |
-    | toolCallStarted | the agent called a tool (not streamed by `parley run` yet: tool calls are in the conversation's history) | tool, toolCallID, arguments |
-    | toolCallFinished | the tool returned (likewise) | tool, toolCallID, ok, result |
+    | toolCallStarted | the agent called a tool: a call action (transfer, hold, DTMF, conference) or the first attempt of an HTTP tool; toolCallID as in the conversation's history, arguments a short summary (DTMF keys are counted, not shown) | tool, toolCallID, arguments |
+    | toolCallFinished | the tool call ended (an HTTP tool reports each failed attempt; a retry may follow) | tool, toolCallID, ok, result |
     | dtmf | a key the caller pressed (RFC 4733, in-band or SIP INFO; "•" when the agent keeps digits private) | digit |
     | holdProgress | Parley's own hold or resume of a leg moved on (holding, held, resuming, resumed, failed) | stage |
     | transferProgress | a blind transfer (REFER or API) moved on | stage, target |

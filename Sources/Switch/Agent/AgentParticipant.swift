@@ -248,6 +248,17 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
         observer.withLock { $0 = handler }
     }
 
+    /// Passes a tool call of the conversation on to the observer.
+    func report(_ toolCall: ToolCallReport) {
+        guard let tell = observer.withLock({ $0 }) else { return }
+        switch toolCall.phase {
+        case .started(let arguments):
+            tell(.toolCallStarted(name: toolCall.name, id: toolCall.id, arguments: arguments))
+        case .finished(let ok, let detail):
+            tell(.toolCallFinished(name: toolCall.name, id: toolCall.id, ok: ok, detail: detail))
+        }
+    }
+
     private func report(_ event: AgentVoiceEvent) {
         guard let tell = observer.withLock({ $0 }) else { return }
         switch event {

@@ -59,6 +59,11 @@ public struct SwitchEvent: Sendable {
         /// From the end of the caller's utterance (its final transcript) to the agent's next
         /// sentence starting.
         case turnLatency(seconds: Double)
+        /// The agent called a tool (`id` as in the conversation's history, "call-2");
+        /// `arguments` summarises what it asked for.
+        case toolCallStarted(name: String, id: String, arguments: String)
+        /// The tool call ended; `detail` is its outcome as the conversation records it.
+        case toolCallFinished(name: String, id: String, ok: Bool, detail: String)
     }
 }
 

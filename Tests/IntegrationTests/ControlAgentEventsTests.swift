@@ -1,0 +1,71 @@
+import Control
+import Foundation
+import ParleyTesting
+import XCTest
+
+/// A live agent call seen from the control plane: a key the caller presses (sent as a
+/// conversation signal over HTTP) makes the receptionist call its transfer tool, and the event
+/// stream carries that tool call's start and then its end, with the call's and the
+/// conversation's ids. The same work shows in `GET /metrics`.
+final class ControlAgentEventsTests: XCTestCase {
+    func testToolCallsStreamAsStartedThenFinished() async throws {
+        let agents = try AgentCallSupport.agentsFolder("ctl-tools") { yaml in
+            yaml.replacingOccurrences(of: "  idle: 10s", with: "  idle: 120s")
+        }
+        let server = try ParleyServer(name: "ctl-tools", extraDialplan: AgentCallTests.dialplan,
+                                      extraTop: "agents:\n  directory: \(agents.path)\n")
+        addTeardownBlock { server.stop() }
+        let api = try server.api()
+        let events = try await EventRecorder.start(api)
+        addTeardownBlock { events.stop() }
+        let phone = try Baresip(name: "toolcaller", sourceWAV: try AgentCallSupport.wav("ctl-tools", AgentCallSupport.silence(60)))
+        try phone.start()
+        addTeardownBlock { phone.stop() }
+        try phone.dial("sip:9000@127.0.0.1:\(server.sipPort)")
+        let established = try await ControlAPI.blocking { phone.waitForEvent("CALL_ESTABLISHED", timeout: 20) }
+        XCTAssertTrue(established, phone.output() + server.log)
+        let found = try await ControlAPI.eventually { try await ControlAPI.calls(api).first { $0.to == "9000" && $0.conversationID != nil } }
+        let call = try XCTUnwrap(found, server.log)
+        let conversation = try XCTUnwrap(call.conversationID)
+        let greeted = await events.wait { $0.contains { if case .agentSpeaking = $0.event { return true } else { return false } } }
+        XCTAssertTrue(greeted, "\(events.envelopes())")
+
+        // 0 is the receptionist's front-desk key: its intent calls transfer_to_front_desk.
+        let base = "/conversations/\(ControlClient.segment(conversation))"
+        _ = try await api.post(SignalReceipt.self, base + "/signals", body: SignalPayload.dtmf(digit: "0"))
+        let finished = await events.wait { Self.toolEvents($0, conversation: conversation).contains { $0.phase == "finished" } }
+        XCTAssertTrue(finished, "no toolCallFinished: \(events.envelopes().map(\.event))\n\(server.log)")
+        let tools = Self.toolEvents(events.envelopes(), conversation: conversation)
+        XCTAssertEqual(tools.map(\.phase), ["started", "finished"], "\(tools)")
+        XCTAssertEqual(Set(tools.map(\.tool)), ["transfer_to_front_desk"], "\(tools)")
+        XCTAssertEqual(Set(tools.map(\.id)).count, 1, "start and end name the same call: \(tools)")
+        XCTAssertEqual(tools.first?.detail, "transfer to 1001", "the start summarises the arguments")
+        XCTAssertTrue(tools.allSatisfy { $0.callID == call.id.rawValue }, "\(tools)")
+        // The history records the same call under the same id.
+        let history = try await api.get(ConversationHistory.self, base + "/history")
+        let recorded = history.turns.flatMap { $0.toolCalls ?? [] }.map(\.id)
+        XCTAssertTrue(recorded.contains(tools.first?.id ?? "?"), "\(recorded) vs \(tools)")
+    }
+
+    /// One tool event of a conversation, flattened for assertions.
+    struct ToolEvent: Equatable {
+        var phase: String
+        var tool: String
+        var id: String
+        var detail: String?
+        var callID: String?
+    }
+
+    static func toolEvents(_ envelopes: [ControlEventEnvelope], conversation: String) -> [ToolEvent] {
+        envelopes.filter { $0.conversationID == conversation }.compactMap { envelope in
+            switch envelope.event {
+            case .toolCallStarted(let tool, let id, let arguments):
+                return ToolEvent(phase: "started", tool: tool, id: id, detail: arguments, callID: envelope.callID?.rawValue)
+            case .toolCallFinished(let tool, let id, _, let result):
+                return ToolEvent(phase: "finished", tool: tool, id: id, detail: result, callID: envelope.callID?.rawValue)
+            default:
+                return nil
+            }
+        }
+    }
+}
