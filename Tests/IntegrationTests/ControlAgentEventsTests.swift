@@ -45,6 +45,23 @@ final class ControlAgentEventsTests: XCTestCase {
         let history = try await api.get(ConversationHistory.self, base + "/history")
         let recorded = history.turns.flatMap { $0.toolCalls ?? [] }.map(\.id)
         XCTAssertTrue(recorded.contains(tools.first?.id ?? "?"), "\(recorded) vs \(tools)")
+
+        // The same work in the metrics: the signal sent over HTTP, a query, the events the
+        // engine appended, and the greeting's synthesis (asked for while nothing else was queued).
+        _ = try await api.get(QueryResult.self, base + "/queries/turns")
+        let text = String(decoding: try await api.raw(.GET, "/metrics").body, as: UTF8.self)
+        for histogram in ["parley_workflow_signal_latency_seconds", "parley_workflow_query_latency_seconds",
+                          "parley_tts_latency_seconds"] {
+            let count = MetricsScrape.sample(text, histogram + "_count") ?? 0
+            let sum = MetricsScrape.sample(text, histogram + "_sum") ?? -1
+            XCTAssertGreaterThanOrEqual(count, 1, "\(histogram) saw nothing:\n\(text)")
+            XCTAssertTrue(sum > 0 && sum / max(count, 1) < 30, "\(histogram): \(sum) s over \(count)")
+        }
+        // At least the DTMF signal, the tool's result and the spoken notices.
+        let signals = MetricsScrape.sample(text, #"parley_workflow_events_total{kind="signal"}"#) ?? 0
+        XCTAssertGreaterThanOrEqual(signals, 2, text)
+        XCTAssertEqual(MetricsScrape.sample(text, #"parley_workflow_events_total{kind="started"}"#), 1, text)
+        XCTAssertEqual(MetricsScrape.sample(text, #"parley_workflow_events_total{kind="snapshot"}"#), 0, text)
     }
 
     /// One tool event of a conversation, flattened for assertions.

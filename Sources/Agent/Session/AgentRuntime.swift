@@ -26,6 +26,7 @@ public final class AgentRuntime: Sendable {
 
     public init(store: WorkflowStore, definitions: any AgentDefinitionSource, brains: any AgentBrainProvider,
                 tools: HTTPToolRunner?, clock: any WorkflowClock = SystemWorkflowClock(),
+                workflowMetrics: WorkflowMetrics = .disabled,
                 logger: Logger = Logger(label: "parley.agent")) throws(WorkflowError) {
         self.logger = logger
         self.definitions = definitions
@@ -35,7 +36,7 @@ public final class AgentRuntime: Sendable {
             routing.withLock { $0.sessions[id] }?.report(report)
         }
         engine = try WorkflowEngine(store: store, definitions: [ConversationWorkflow(version: Self.workflowVersion, idleAllowsForSpeech: true)] + Self.legacyWorkflows,
-                                    clock: clock, logger: logger, activities: activities.handler)
+                                    clock: clock, logger: logger, metrics: workflowMetrics, activities: activities.handler)
         let stream = engine.effects
         let task = Task { [routing, logger] in
             for await effect in stream {

@@ -130,10 +130,20 @@ paths:
         Series: parley_calls_active, parley_calls_total, parley_calls_ended_total{disposition},
         parley_registrations, parley_rtp_packets_received_total, parley_rtp_packets_sent_total,
         parley_rtp_packets_lost_total, parley_rtp_jitter_milliseconds (histogram),
-        parley_workflow_events_total (rate() gives events per second),
-        parley_workflow_signal_latency_seconds, parley_agent_turn_latency_seconds,
-        parley_stt_latency_seconds, parley_tts_latency_seconds, parley_llm_latency_seconds
-        (histograms), parley_provider_errors_total{provider,kind},
+        parley_workflow_events_total{kind} (history events made durable, by kind: started,
+        signal, update, timerFired, activityCompleted, activityFailed, scopeExpired,
+        cancelRequested, snapshot; rate() gives events per second),
+        parley_workflow_signal_latency_seconds (submitted to durable and applied),
+        parley_workflow_update_latency_seconds (submitted to accepted and durable),
+        parley_workflow_query_latency_seconds (answered from the live state),
+        parley_agent_turn_latency_seconds (caller's final transcript to the agent's next sentence),
+        parley_stt_latency_seconds (end of the caller's speech to the final transcript),
+        parley_tts_latency_seconds (a sentence asked for with nothing queued to its first audio),
+        parley_llm_latency_seconds (model request to its first streamed chunk),
+        parley_llm_reply_latency_seconds (model request to the complete reply) (histograms),
+        parley_provider_errors_total{service,provider,kind} (failed model and speech requests,
+        one per attempt; service llm, stt or tts; kind http_429, http_4xx, http_5xx, timeout,
+        transport, bad_response or misconfigured),
         parley_control_event_subscribers, parley_control_events_dropped.
       responses:
         "200":

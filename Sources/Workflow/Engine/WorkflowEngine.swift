@@ -16,9 +16,10 @@ public final class WorkflowEngine<W: WorkflowDefinition>: Sendable {
     /// - Parameters:
     ///   - definitions: every version the engine can run; the first is used for new instances.
     ///     Instances are always replayed with the version they started with.
+    ///   - metrics: where the engine counts events and times signals, updates and queries.
     ///   - activities: runs the workflow's activities.
     public init(store: WorkflowStore, definitions: [W], clock: any WorkflowClock = SystemWorkflowClock(),
-                logger: Logger = Logger(label: "parley.workflow"),
+                logger: Logger = Logger(label: "parley.workflow"), metrics: WorkflowMetrics = .disabled,
                 activities: @escaping ActivityHandler<W>) throws(WorkflowError) {
         guard let first = definitions.first else { throw .unknownVersion(type: W.typeName, version: "(none)") }
         let (stream, continuation) = AsyncStream<WorkflowEffect<W>>.makeStream(bufferingPolicy: .unbounded)
@@ -29,7 +30,8 @@ public final class WorkflowEngine<W: WorkflowDefinition>: Sendable {
             byVersion[definition.version] = definition
         }
         self.definitions = byVersion
-        core = EngineCore(store: store, clock: clock, activities: activities, effects: continuation, logger: logger)
+        core = EngineCore(store: store, clock: clock, activities: activities, effects: continuation, logger: logger,
+                          metrics: metrics)
     }
 
     public convenience init(store: WorkflowStore, definition: W, clock: any WorkflowClock = SystemWorkflowClock(),

@@ -28,6 +28,8 @@ final class WorkflowInstance<W: WorkflowDefinition>: @unchecked Sendable {
         var activities: [ActivityID: PendingActivity<W.Activity>]
         var scopes: [ScopeID: WorkflowTime]
         var status: WorkflowStatus
+        /// The kinds of the records this step appends, counted once they are durable.
+        var kinds: [EventKind]
         var onCommit: (@Sendable (Result<Void, WorkflowError>) -> Void)?
     }
 
@@ -65,7 +67,7 @@ final class WorkflowInstance<W: WorkflowDefinition>: @unchecked Sendable {
         let transition = try machine.apply(event, at: core.clock.now())
         let step = Step(sequence: transition.records.first?.sequence ?? 0, commands: transition.commands,
                         timers: machine.timers, activities: machine.activities, scopes: machine.scopes,
-                        status: machine.status, onCommit: onCommit)
+                        status: machine.status, kinds: transition.records.map(\.kind), onCommit: onCommit)
         core.busy.begin()
         core.store.append(LogWriter.Item(workflowKey: key, workflowID: id.rawValue, records: transition.records,
                                          rowChanges: transition.rowChanges) { [self] result in
@@ -81,6 +83,7 @@ final class WorkflowInstance<W: WorkflowDefinition>: @unchecked Sendable {
             step.onCommit?(result)
             return
         }
+        core.metrics.appended(step.kinds)
         // A stopped instance (shut down, or an earlier write failed) starts nothing new.
         lock.lock()
         let stopped = broken != nil
