@@ -125,7 +125,7 @@ components:
       properties:
         to:
           $ref: "#/components/schemas/Target"
-          description: "Who Parley rings: a user's extension (each registered phone rings) or a sip: URI."
+          description: "Who Parley rings: a user's extension (each registered phone rings), a number the dialplan sends out on a trunk (the INVITE goes from the trunk's account and presents callerID, else the trunk's caller_id, in P-Asserted-Identity), or a sip: URI."
         connectTo:
           $ref: "#/components/schemas/Target"
           description: >-

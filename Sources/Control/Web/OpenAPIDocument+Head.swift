@@ -213,7 +213,8 @@ paths:
       summary: Originate a call.
       description: |
         Parley rings `to` and, once it answers, connects it to `connectTo`: click-to-call (two
-        users), a dial-out into a conference, or a user called by an agent. The id comes back as
+        users), a dial-out into a conference, a customer called on a trunk number, or a user
+        called by an agent. The id comes back as
         soon as the INVITEs are out; the call then shows in `GET /calls` (ringing, then
         answered) and its progress on the event stream. A user without a registered phone is
         `target_unavailable` (409).
