@@ -62,6 +62,14 @@ final class ControlAgentEventsTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(signals, 2, text)
         XCTAssertEqual(MetricsScrape.sample(text, #"parley_workflow_events_total{kind="started"}"#), 1, text)
         XCTAssertEqual(MetricsScrape.sample(text, #"parley_workflow_events_total{kind="snapshot"}"#), 0, text)
+
+        // The web page's timeline has the tool call (the live event's argument summary) beside
+        // the conversation's own record of it.
+        if let dom = try await ControlPage.render(server: server, call: call.id.rawValue) {
+            XCTAssertTrue(dom.contains("tool transfer_to_front_desk"), "no tool row:\n\(dom.prefix(4000))")
+            XCTAssertTrue(dom.contains("transfer to 1001"), "the tool call's live row is missing")
+            XCTAssertTrue(dom.contains("result transfer_to_front_desk"), "the tool's result row is missing")
+        }
     }
 
     /// One tool event of a conversation, flattened for assertions.
