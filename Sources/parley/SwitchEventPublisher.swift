@@ -118,6 +118,8 @@ final class SwitchEventPublisher: Sendable {
             return .toolCallStarted(tool: name, toolCallID: id, arguments: arguments.isEmpty ? nil : arguments)
         case .toolCallFinished(let name, let id, let ok, let detail):
             return .toolCallFinished(tool: name, toolCallID: id, ok: ok, result: detail.isEmpty ? nil : detail)
+        case .workflow(let kind, let detail, let firesAt):
+            return .workflowEvent(kind: kind, detail: detail.isEmpty ? nil : detail, firesAt: firesAt)
         }
     }
 

@@ -41,6 +41,20 @@ final class ControlAgentEventsTests: XCTestCase {
         XCTAssertEqual(Set(tools.map(\.id)).count, 1, "start and end name the same call: \(tools)")
         XCTAssertEqual(tools.first?.detail, "transfer to 1001", "the start summarises the arguments")
         XCTAssertTrue(tools.allSatisfy { $0.callID == call.id.rawValue }, "\(tools)")
+        // The conversation's own steps stream too: the key arrived as a signal before the tool
+        // call it caused, and the idle timer was armed (with its deadline).
+        let mine = events.envelopes().filter { $0.conversationID == conversation }
+        let dtmfSignal = mine.firstIndex { $0.event == .workflowEvent(kind: "signalReceived", detail: "dtmf", firesAt: nil) }
+        let toolStart = mine.firstIndex { if case .toolCallStarted = $0.event { return true } else { return false } }
+        XCTAssertNotNil(dtmfSignal, "\(mine.map(\.event))")
+        XCTAssertLessThan(dtmfSignal ?? .max, toolStart ?? -1, "the signal is committed before its tool call runs")
+        let timers = mine.compactMap { envelope -> Date? in
+            guard case .workflowEvent("timerStarted", "idle", let firesAt) = envelope.event else { return nil }
+            return firesAt.map { $0 > envelope.time ? $0 : .distantPast }
+        }
+        XCTAssertFalse(timers.isEmpty, "no idle timer started: \(mine.map(\.event))")
+        XCTAssertFalse(timers.contains(.distantPast), "a started timer is due after it started")
+
         // The history records the same call under the same id.
         let history = try await api.get(ConversationHistory.self, base + "/history")
         let recorded = history.turns.flatMap { $0.toolCalls ?? [] }.map(\.id)

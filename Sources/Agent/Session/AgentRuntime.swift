@@ -37,6 +37,11 @@ public final class AgentRuntime: Sendable {
         }
         engine = try WorkflowEngine(store: store, definitions: [ConversationWorkflow(version: Self.workflowVersion, idleAllowsForSpeech: true)] + Self.legacyWorkflows,
                                     clock: clock, logger: logger, metrics: workflowMetrics, activities: activities.handler)
+        // Committed steps go live to the call they belong to (on the writer thread: cheap).
+        engine.observeCommits { committed in
+            guard let session = routing.withLock({ $0.sessions[committed.workflowID] }) else { return }
+            for notice in ConversationNotice.notices(committed) { session.report(notice) }
+        }
         let stream = engine.effects
         let task = Task { [routing, logger] in
             for await effect in stream {

@@ -95,6 +95,11 @@ public actor AgentSession {
         actions.report(toolCall)
     }
 
+    /// Tells the host about a committed step of the conversation.
+    nonisolated func report(_ notice: ConversationNotice) {
+        actions.report(notice)
+    }
+
     // MARK: - Carrying out effects
 
     /// Queues an effect; effects run one at a time in arrival order.

@@ -43,11 +43,12 @@ info:
     | callIncoming | an INVITE arrived, or an originated call started ringing | from, to, trunk |
     | callAnswered | the call was answered | |
     | callEnded | the call ended | disposition, reason |
-    | transcript | speech recognised (partial results until isFinal) | text, isFinal |
+    | transcript | speech recognised: partial results (pocketsphinx: at most every 200 ms, only when they change; the OpenAI transcriber gives none) until isFinal | text, isFinal |
     | agentSpeaking | the agent started a sentence | text |
     | agentInterrupted | the caller barged in | heard |
     | toolCallStarted | the agent called a tool: a call action (transfer, hold, DTMF, conference) or the first attempt of an HTTP tool; toolCallID as in the conversation's history, arguments a short summary (DTMF keys are counted, not shown) | tool, toolCallID, arguments |
     | toolCallFinished | the tool call ended (an HTTP tool reports each failed attempt; a retry may follow) | tool, toolCallID, ok, result |
+    | workflowEvent | a step of the call's conversation workflow was committed: kind started, signalReceived, updateAccepted, timerStarted, timerCancelled, timerFired, activityCompleted, activityFailed, scopeExpired or cancelRequested; detail names the signal, update, timer or activity (never what was said or keyed); firesAt is a started timer's deadline | kind, detail, firesAt |
     | dtmf | a key the caller pressed (RFC 4733, in-band or SIP INFO; "•" when the agent keeps digits private) | digit |
     | holdProgress | Parley's own hold or resume of a leg moved on (holding, held, resuming, resumed, failed) | stage |
     | transferProgress | a blind transfer (REFER or API) moved on | stage, target |

@@ -262,6 +262,11 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
         }
     }
 
+    /// Passes a committed step of the conversation on to the observer.
+    func report(_ notice: ConversationNotice) {
+        observer.withLock({ $0 })?(.workflow(kind: notice.kind, detail: notice.detail, firesAt: notice.firesAt))
+    }
+
     private func report(_ event: AgentVoiceEvent) {
         guard let tell = observer.withLock({ $0 }) else { return }
         if let latency = speechLatency.withLock({ $0.observe(event, at: .now) }) { tell(latency) }

@@ -53,6 +53,10 @@ final class CallAgentActions: AgentCallActions, @unchecked Sendable {
         participant.report(toolCall)
     }
 
+    func report(_ notice: ConversationNotice) {
+        participant.report(notice)
+    }
+
     /// Runs `work` on the SIP thread with the live call; `work` calls `done` exactly once.
     private func onCall(_ work: @escaping @Sendable (Switch, Call, @escaping (AgentCallError?) -> Void) -> Void) async throws {
         guard let owner else { throw AgentCallError.callGone }

@@ -68,6 +68,9 @@ public struct SwitchEvent: Sendable {
         case toolCallStarted(name: String, id: String, arguments: String)
         /// The tool call ended; `detail` is its outcome as the conversation records it.
         case toolCallFinished(name: String, id: String, ok: Bool, detail: String)
+        /// A step of the conversation workflow was committed (``ConversationNotice`` kinds:
+        /// "signalReceived", "timerStarted", "timerFired"...); `firesAt` for a started timer.
+        case workflow(kind: String, detail: String, firesAt: Date?)
     }
 }
 

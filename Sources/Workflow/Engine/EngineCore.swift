@@ -33,6 +33,8 @@ final class EngineCore<W: WorkflowDefinition>: Sendable {
     let busy = BusyTracker()
     let logger: Logger
     let metrics: WorkflowMetrics
+    /// Told of every committed event (``WorkflowEngine/observeCommits(_:)``).
+    let commitObserver = Locked<(@Sendable (CommittedEvent<W>) -> Void)?>(nil)
     let live = Locked<[WorkflowID: WorkflowInstance<W>]>([:])
 
     init(store: WorkflowStore, clock: any WorkflowClock, activities: @escaping ActivityHandler<W>,
