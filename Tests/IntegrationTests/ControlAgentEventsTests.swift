@@ -83,6 +83,7 @@ final class ControlAgentEventsTests: XCTestCase {
             XCTAssertTrue(dom.contains("tool transfer_to_front_desk"), "no tool row:\n\(dom.prefix(4000))")
             XCTAssertTrue(dom.contains("transfer to 1001"), "the tool call's live row is missing")
             XCTAssertTrue(dom.contains("result transfer_to_front_desk"), "the tool's result row is missing")
+            XCTAssertTrue(dom.contains("timerStarted"), "the idle timer's start is not on the timeline")
         }
     }
 
