@@ -78,7 +78,8 @@ public struct OpenAIChatBrain: AgentBrain {
             AgentMetrics.record(metrics.llmReply, since: start)
             return answer
         } catch {
-            metrics.providerError(service: "llm", kind: AgentMetrics.kind(of: error))
+            // A hedged request that lost the race is cancelled: no provider error.
+            if !Task.isCancelled { metrics.providerError(service: "llm", kind: AgentMetrics.kind(of: error)) }
             throw error
         }
     }
