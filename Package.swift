@@ -85,6 +85,7 @@ let package = Package(
         .target(name: "Workflow", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
         ]),
 
         // The AI agent: definitions (conf/agents), the version catalog, brains (scripted, OpenAI-compatible),
@@ -97,6 +98,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
         ]),
 
         // Control plane: HTTP API, SSE events, web page, metrics, CDRs, CLI (the switch only via SwitchControl).
@@ -157,7 +159,7 @@ let package = Package(
         .testTarget(name: "RegistrarTests", dependencies: ["Registrar"]),
         .testTarget(name: "TrunksTests", dependencies: ["Trunks"]),
         .testTarget(name: "SwitchTests", dependencies: [
-            "Switch", "ParleyConfig", "ParleyTesting", "Trunks", .product(name: "Logging", package: "swift-log"),
+            "Switch", "ParleyConfig", "ParleyTesting", "Trunks", "Speech", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ControlTests", dependencies: [
             "Control", "Workflow", .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -2,6 +2,7 @@ import Agent
 import AsyncHTTPClient
 import Foundation
 import Logging
+import Control
 import ParleyConfig
 import Switch
 import Synchronization
@@ -18,7 +19,8 @@ final class AgentSetup {
 
     /// Loads every definition and recovers the conversations a previous run left open (their
     /// calls did not survive it: each is ended as if the caller hung up, so its jobs still run).
-    init(config: ParleyConfiguration, logger: Logger) throws {
+    /// `metrics` receives the workflow engine's and the model and speech providers' numbers.
+    init(config: ParleyConfiguration, metrics: ParleyMetrics, logger: Logger) throws {
         var log = logger
         log[metadataKey: "component"] = "agents"
         let catalog = try AgentCatalog(directory: config.agentsDirectory,
@@ -37,10 +39,13 @@ final class AgentSetup {
         store = try WorkflowStore(path: config.dataDirectory.appendingPathComponent("conversations.sqlite").path, logger: log)
         http = HTTPClient(eventLoopGroupProvider: .singleton)
         let client = AgentHTTPClient(client: http)
-        let runtime = try AgentRuntime(store: store, definitions: catalog, brains: StandardBrainProvider(http: client),
-                                       tools: HTTPToolRunner(http: client), logger: log)
-        services = AgentServices(runtime: runtime, catalog: catalog,
-                                 remoteSpeech: SpeechProviderFactory(http: client, logger: log))
+        let agentMetrics = AgentMetrics(factory: metrics.factory)
+        let runtime = try AgentRuntime(store: store, definitions: catalog,
+                                       brains: StandardBrainProvider(http: client, metrics: agentMetrics),
+                                       tools: HTTPToolRunner(http: client), workflowMetrics: metrics.workflow, logger: log)
+        var speech = SpeechProviderFactory(http: client, logger: log)
+        speech.metrics = agentMetrics
+        services = AgentServices(runtime: runtime, catalog: catalog, remoteSpeech: speech)
         log.info("agents loaded", metadata: ["agents": "\(report.current.keys.sorted().joined(separator: ","))",
                                              "folder": "\(config.agentsDirectory.path)"])
         let recovered = try Self.wait {

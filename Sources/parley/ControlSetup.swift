@@ -13,7 +13,7 @@ final class ControlSetup {
     let server: ControlServer?
     private let logger: Logger
 
-    init(config: ParleyConfiguration, parley: Switch, agents: AgentSetup, logger: Logger) throws {
+    init(config: ParleyConfiguration, parley: Switch, agents: AgentSetup, metrics: ParleyMetrics, logger: Logger) throws {
         var log = logger
         log[metadataKey: "component"] = "control"
         self.logger = log
@@ -23,7 +23,6 @@ final class ControlSetup {
         } catch {
             throw StartupError(error.message)
         }
-        let metrics = ParleyMetrics()
         let bus = ControlEventBus()
         publisher = SwitchEventPublisher(bus: bus, metrics: metrics, records: records, logger: log)
         metrics.registrations.set(Double(parley.registrations().count))

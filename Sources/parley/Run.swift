@@ -1,4 +1,5 @@
 import ArgumentParser
+import Control
 import Dispatch
 import Foundation
 import Logging
@@ -32,9 +33,11 @@ struct Run: ParsableCommand {
             throw ExitCode(1)
         }
 
+        // One registry for the whole process: the agents measure into it, `GET /metrics` reads it.
+        let metrics = ParleyMetrics()
         let agents: AgentSetup
         do {
-            agents = try AgentSetup(config: config, logger: logger)
+            agents = try AgentSetup(config: config, metrics: metrics, logger: logger)
         } catch let error as StartupError {
             FileHandle.standardError.write(Data("parley: \(error.description)\n".utf8))
             throw ExitCode(2)
@@ -46,7 +49,7 @@ struct Run: ParsableCommand {
         let control: ControlSetup
         do {
             parley = try Switch(configuration: config, logger: logger, agents: agents.services)
-            control = try ControlSetup(config: config, parley: parley, agents: agents, logger: logger)
+            control = try ControlSetup(config: config, parley: parley, agents: agents, metrics: metrics, logger: logger)
             try parley.start()
         } catch let error as StartupError {
             FileHandle.standardError.write(Data("parley: \(error.description)\n".utf8))

@@ -108,6 +108,18 @@ final class SwitchEventPublisher: Sendable {
         case .turnLatency(let seconds):
             metrics.agentTurnLatency.recordNanoseconds(Int64(seconds * 1e9))
             return nil
+        case .sttLatency(let seconds):
+            metrics.sttLatency.recordNanoseconds(Int64(seconds * 1e9))
+            return nil
+        case .ttsLatency(let seconds):
+            metrics.ttsLatency.recordNanoseconds(Int64(seconds * 1e9))
+            return nil
+        case .toolCallStarted(let name, let id, let arguments):
+            return .toolCallStarted(tool: name, toolCallID: id, arguments: arguments.isEmpty ? nil : arguments)
+        case .toolCallFinished(let name, let id, let ok, let detail):
+            return .toolCallFinished(tool: name, toolCallID: id, ok: ok, result: detail.isEmpty ? nil : detail)
+        case .workflow(let kind, let detail, let firesAt):
+            return .workflowEvent(kind: kind, detail: detail.isEmpty ? nil : detail, firesAt: firesAt)
         }
     }
 

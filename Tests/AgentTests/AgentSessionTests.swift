@@ -52,6 +52,19 @@ final class AgentSessionTests: XCTestCase {
         XCTAssertEqual(turns[3].toolResult?.ok, true)
         XCTAssertEqual(turns[3].toolResult?.id, turns[2].toolCalls.first?.id)
         XCTAssertFalse(actions.actions.contains(.hangUp), "a transferred call is not hung up by the agent")
+        // The host heard of the tool call around its run, under the history's id, and of the
+        // workflow's steps as they were committed.
+        let id = try XCTUnwrap(turns[2].toolCalls.first?.id)
+        XCTAssertEqual(actions.reports, [
+            ToolCallReport(id: id, name: "transfer_to_front_desk", phase: .started(arguments: "transfer to 1001")),
+            ToolCallReport(id: id, name: "transfer_to_front_desk", phase: .finished(ok: true, detail: "transferred to 1001")),
+        ])
+        let notices = actions.notices
+        XCTAssertEqual(notices.first, ConversationNotice(kind: "started", detail: ""), "\(notices)")
+        XCTAssertTrue(notices.contains(ConversationNotice(kind: "signalReceived", detail: "transcript")), "\(notices)")
+        XCTAssertTrue(notices.contains(ConversationNotice(kind: "signalReceived", detail: "toolResult")), "\(notices)")
+        XCTAssertTrue(notices.contains { $0.kind == "timerStarted" && $0.detail == "idle" && $0.firesAt != nil }, "\(notices)")
+        XCTAssertTrue(notices.contains { $0.kind == "activityCompleted" }, "the brain's reply is an activity: \(notices)")
         await harness.stop()
     }
 

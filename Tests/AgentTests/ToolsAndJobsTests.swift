@@ -144,6 +144,16 @@ final class ToolsAndJobsTests: XCTestCase {
         let result = try XCTUnwrap(state.turns.last(where: { $0.speaker == .tool })?.toolResult)
         XCTAssertFalse(result.ok)
         XCTAssertTrue(result.detail.contains("HTTP404"), result.detail)
+        // The host saw the HTTP tool start once and each attempt end, under the history's id.
+        let reports = actions.reports.filter { $0.name == "stock" }
+        XCTAssertEqual(reports.count, 3, "\(reports)")
+        XCTAssertEqual(reports.first?.phase, .started(arguments: "{}"), "\(reports)")
+        XCTAssertEqual(Set(reports.map(\.id)), [result.id], "\(reports)")
+        let endings = reports.dropFirst().map { report -> String in
+            guard case .finished(let ok, let detail) = report.phase, !ok else { return "?" }
+            return String(detail.prefix(10))
+        }
+        XCTAssertEqual(endings, ["attempt 1:", "attempt 2:"], "\(reports)")
         await harness.stop()
     }
 

@@ -96,6 +96,7 @@ final class EventBusTests: XCTestCase {
             .agentSpeaking(text: "Hi"), .agentInterrupted(heard: "H"),
             .toolCallStarted(tool: "transfer", toolCallID: "t1", arguments: #"{"to":"1001"}"#),
             .toolCallFinished(tool: "transfer", toolCallID: "t1", ok: false, result: "busy"), .dtmf(digit: "#"),
+            .workflowEvent(kind: "timerStarted", detail: "idle", firesAt: t0.addingTimeInterval(10)),
             .holdProgress(.held), .transferProgress(stage: .trying, target: "1001"),
             .registrationChanged(user: "1000", contact: "sip:1000@192.0.2.1", change: .expired),
         ]

@@ -35,8 +35,8 @@ final class MetricsTests: XCTestCase {
         metrics.rtpJitter.record(12.5)
         metrics.signalLatency.recordNanoseconds(800_000)
         metrics.llmLatency.record(.milliseconds(420))
-        metrics.providerErrors(provider: "openai", kind: "http_429").increment()
-        metrics.providerErrors(provider: "openai", kind: "http_429").increment()
+        metrics.providerErrors(service: "llm", provider: "openai", kind: "http_429").increment()
+        metrics.providerErrors(service: "llm", provider: "openai", kind: "http_429").increment()
         metrics.callsEnded(disposition: "busy").increment()
         let subscription = harness.events.subscribe()
         defer { subscription.cancel() }
@@ -53,7 +53,7 @@ final class MetricsTests: XCTestCase {
         XCTAssertTrue(text.contains(#"parley_workflow_signal_latency_seconds_bucket{le="0.001"} 1"#), text)
         XCTAssertTrue(text.contains(#"parley_workflow_signal_latency_seconds_bucket{le="0.0005"} 0"#), text)
         XCTAssertEqual(sample(text, "parley_llm_latency_seconds_count"), 1)
-        XCTAssertTrue(text.contains(#"parley_provider_errors_total{provider="openai",kind="http_429"} 2"#), text)
+        XCTAssertTrue(text.contains(#"parley_provider_errors_total{service="llm",provider="openai",kind="http_429"} 2"#), text)
         XCTAssertTrue(text.contains(#"parley_calls_ended_total{disposition="busy"} 1"#), text)
     }
 

@@ -231,9 +231,17 @@ extension AgentCallTests {
         try phone.sendDTMF("5")
         XCTAssertTrue(waitForLog("agent transfer completed", in: server, timeout: 40), server.log)
         XCTAssertTrue(phone.waitForEvent("CALL_CLOSED", timeout: 40), phone.output())
+        // The model's latency and its 429, as `GET /metrics` counts them.
+        let metrics = try MetricsScrape.text(server)
         phone.stop()
         desk.stop()
         server.stop()
+        XCTAssertEqual(MetricsScrape.sample(metrics, #"parley_provider_errors_total{service="llm",provider="openai",kind="http_429"}"#),
+                       1, metrics)
+        let replies = MetricsScrape.sample(metrics, "parley_llm_reply_latency_seconds_count") ?? 0
+        XCTAssertGreaterThanOrEqual(replies, 1, metrics)
+        XCTAssertGreaterThanOrEqual(MetricsScrape.sample(metrics, "parley_llm_latency_seconds_count") ?? 0, replies, metrics)
+        XCTAssertLessThan(MetricsScrape.sample(metrics, "parley_llm_reply_latency_seconds_sum") ?? .infinity, replies * 30, metrics)
 
         let requests = llm.requests(to: completions)
         XCTAssertGreaterThanOrEqual(requests.count, 2, "the 429 was not retried")

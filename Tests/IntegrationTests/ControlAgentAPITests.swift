@@ -124,47 +124,10 @@ final class ControlAgentAPITests: XCTestCase {
     }
 
     /// The web page of the live call in headless Chromium: the call list and the call's
-    /// transcript. The screenshot is kept next to the server's log.
+    /// transcript.
     private func renderPage(server: ParleyServer, call: String) async throws {
-        guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: FileManager.default.isExecutableFile) else {
-            print("control: chromium is not installed; the page is not rendered")
-            return
-        }
-        let profile = server.directory.appendingPathComponent("chromium")
-        let url = "\(server.apiURL)/#call=\(call)&live=0"
-        let screenshot = server.directory.appendingPathComponent("control-page.png").path
-        let arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                         "--virtual-time-budget=10000"]
-        let dom = try await ControlAPI.blocking {
-            try Self.run(chromium, arguments + ["--user-data-dir=\(profile.path)-dom", "--dump-dom", url])
-        }
-        _ = try await ControlAPI.blocking {
-            try Self.run(chromium, arguments + ["--user-data-dir=\(profile.path)-shot", "--window-size=1400,1000",
-                                                "--screenshot=\(screenshot)", url])
-        }
-        XCTAssertTrue(dom.contains("data-ready=\"true\""), "the page finished loading:\n\(dom.prefix(2000))")
-        XCTAssertTrue(dom.contains("data-call-id=\"\(call)\""), "the call list shows the call")
+        guard let dom = try await ControlPage.render(server: server, call: call) else { return }
         XCTAssertTrue(dom.contains("what are your opening hours"), "the caller's turn is on the timeline")
         XCTAssertTrue(dom.contains("Thank you for calling"), "the greeting is on the timeline")
-        let size = (try? FileManager.default.attributesOfItem(atPath: screenshot)[.size] as? Int) ?? 0
-        XCTAssertGreaterThan(size, 10_000, "no screenshot at \(screenshot)")
-        print("control: page screenshot at \(screenshot)")
-    }
-
-    private static func run(_ path: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let pid = process.processIdentifier
-        let watchdog = DispatchWorkItem { if process.isRunning { kill(pid, SIGKILL) } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        watchdog.cancel()
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -1,3 +1,4 @@
+import Control
 import Foundation
 import ParleyTesting
 import XCTest
@@ -120,5 +121,43 @@ final class TrunkTests: XCTestCase {
         let seen = (try? String(contentsOf: messages, encoding: .utf8)) ?? ""
         XCTAssertTrue(seen.contains("INVITE sip:15551234567@"), "the prefix 9 must be stripped:\n\(seen.prefix(2000))")
         XCTAssertTrue(seen.contains("P-Asserted-Identity: \"Alice\" <sip:+15550001111@"), "caller ID not presented:\n\(seen.prefix(2000))")
+    }
+    /// `POST /calls` rings a number the dialplan sends out on the trunk: the INVITE goes to the
+    /// provider from the trunk's account (answering its 407), presents the API's caller ID, and
+    /// reaches the "PSTN gateway" without the dialplan's prefix; once it answers, the echo test
+    /// (9196) is connected, and hanging it up over the API ends the gateway's call.
+    func testTheAPIOriginatesACallToATrunkNumber() async throws {
+        let server = try parley("trunk-originate")
+        defer { server.stop() }
+        let registered = try await ControlAPI.blocking { [kamailio] in kamailio?.waitForContacts(of: "pbx", timeout: 15) ?? [] }
+        XCTAssertFalse(registered.isEmpty, server.log)
+        let work = try PeerFiles.scratchDirectory("sipp-pstn-originate")
+        let messages = work.appendingPathComponent("pstn-messages.log")
+        let gateway = try SIPp.start(scenario: "uas", arguments: [
+            "-p", "\(pstnPort)", "-m", "1", "-trace_msg", "-message_file", messages.path,
+        ], workingDirectory: work, timeout: 30)
+        let port = pstnPort
+        let bound = try await ControlAPI.blocking { FreePorts.waitUntilBound(port, udp: true, timeout: 10) }
+        XCTAssertTrue(bound)
+
+        let api = try server.api()
+        let result = try await api.post(OriginateResult.self, "/calls",
+                                        body: OriginateRequest(to: "915551234567", connectTo: "9196", callerID: "+15550002222"))
+        let answered = try await ControlAPI.eventually {
+            try await ControlAPI.calls(api).first { $0.id == result.callID && $0.answeredAt != nil }
+        }
+        let call = try XCTUnwrap(answered, "the originated call was never answered\n\(server.log)\n\(kamailio.log.suffix(2000))")
+        XCTAssertEqual(call.direction, .outbound)
+        XCTAssertEqual(call.trunk, "provider", "\(call)")
+        try await api.post("/calls/\(ControlClient.segment(result.callID.rawValue))/hangup", body: HangUpRequest())
+        let finished = try await ControlAPI.blocking { try gateway.finish(timeout: 20) }
+        XCTAssertEqual(finished.successfulCalls, 1)
+        let seen = (try? String(contentsOf: messages, encoding: .utf8)) ?? ""
+        XCTAssertTrue(seen.contains("INVITE sip:15551234567@"), "the prefix 9 must be stripped:\n\(seen.prefix(2000))")
+        XCTAssertTrue(seen.contains("<sip:+15550002222@"), "the API's caller ID is not presented:\n\(seen.prefix(2000))")
+        XCTAssertTrue(server.log.contains("originated call answered"), server.log)
+        let record = try await ControlAPI.record(api, callID: result.callID.rawValue)
+        XCTAssertEqual(record?.disposition, .answered, "\(String(describing: record))")
+        XCTAssertEqual(record?.trunk, "provider", "\(String(describing: record))")
     }
 }

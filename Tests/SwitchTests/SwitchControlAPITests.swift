@@ -64,7 +64,7 @@ final class SwitchControlAPITests: XCTestCase {
         await expect(.unreachable(target: "1001", status: 480)) { () async throws(CallControlError) in
             _ = try await parley.originate(to: "1001", connectTo: "9196")
         }
-        await expect(.notSupported("originate rings users and SIP URIs; 9196 is neither")) { () async throws(CallControlError) in
+        await expect(.notSupported("originate rings users, trunk numbers and SIP URIs; 9196 is none")) { () async throws(CallControlError) in
             _ = try await parley.originate(to: "9196", connectTo: "1001")
         }
         await expect(.invalid("'bad room' is not a conference room name")) { () async throws(CallControlError) in

@@ -14,13 +14,15 @@ public struct OpenAIChatBrain: AgentBrain {
     let environment: [String: String]
     let index: ResourceIndex
     let logger: Logger
+    let metrics: AgentMetrics
     /// Resource passages put into the system prompt.
     public var knowledgePassages = 3
 
     public init(endpoint: OpenAIEndpoint, definition: AgentDefinition, http: AgentHTTPClient,
                 environment: [String: String] = ProcessInfo.processInfo.environment,
-                logger: Logger = Logger(label: "parley.agent.openai")) {
+                metrics: AgentMetrics = .disabled, logger: Logger = Logger(label: "parley.agent.openai")) {
         self.endpoint = endpoint
+        self.metrics = metrics
         self.http = http
         self.environment = environment
         self.index = ResourceIndex(resources: definition.resources)
@@ -68,8 +70,22 @@ public struct OpenAIChatBrain: AgentBrain {
         return try await complete(body).text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Sends a request and reads the answer, streamed or whole.
+    /// Sends a request and reads the answer, streamed or whole, timing it and counting failures.
     func complete(_ body: JSONValue) async throws(BrainError) -> ChatCompletionAccumulator {
+        let start = ContinuousClock.now
+        do {
+            let answer = try await exchange(body, start: start)
+            AgentMetrics.record(metrics.llmReply, since: start)
+            return answer
+        } catch {
+            // A hedged request that lost the race is cancelled: no provider error.
+            if !Task.isCancelled { metrics.providerError(service: "llm", kind: AgentMetrics.kind(of: error)) }
+            throw error
+        }
+    }
+
+    /// One request and its answer; the first chunk of a streamed answer is timed from `start`.
+    private func exchange(_ body: JSONValue, start: ContinuousClock.Instant) async throws(BrainError) -> ChatCompletionAccumulator {
         var headers = [("content-type", "application/json"), ("accept", "text/event-stream, application/json")]
         if let key = endpoint.apiKey.resolve(environment) {
             headers.append(("authorization", "Bearer \(key)"))
@@ -87,8 +103,13 @@ public struct OpenAIChatBrain: AgentBrain {
         let contentType = response.headers.first(name: "content-type")?.lowercased() ?? ""
         if contentType.contains("text/event-stream") {
             var parser = ServerSentEventParser()
+            var first = true
             do {
                 for try await chunk in response.body {
+                    if first {
+                        first = false
+                        AgentMetrics.record(metrics.llmFirstChunk, since: start)
+                    }
                     for event in parser.feed(chunk.readableBytesView) {
                         try answer.consume(event: event)
                     }
@@ -102,6 +123,7 @@ public struct OpenAIChatBrain: AgentBrain {
             if !answer.done, let last = parser.finish() { try answer.consume(event: last) }
         } else {
             let bytes = try await AgentHTTPClient.collect(response.body, limit: 4 << 20)
+            AgentMetrics.record(metrics.llmFirstChunk, since: start)
             do {
                 try answer.consume(chunk: try JSONValue(parsing: bytes))
             } catch let error as BrainError {

@@ -9,13 +9,17 @@ public struct AgentActivities: Sendable {
     let brains: any AgentBrainProvider
     let tools: HTTPToolRunner?
     let logger: Logger
+    /// Told when an HTTP tool's first attempt starts and when each attempt ends.
+    let onToolCall: (@Sendable (WorkflowID, ToolCallReport) -> Void)?
 
     public init(definitions: any AgentDefinitionSource, brains: any AgentBrainProvider, tools: HTTPToolRunner?,
-                logger: Logger = Logger(label: "parley.agent")) {
+                logger: Logger = Logger(label: "parley.agent"),
+                onToolCall: (@Sendable (WorkflowID, ToolCallReport) -> Void)? = nil) {
         self.definitions = definitions
         self.brains = brains
         self.tools = tools
         self.logger = logger
+        self.onToolCall = onToolCall
     }
 
     /// The engine's activity handler.
@@ -52,11 +56,20 @@ public struct AgentActivities: Sendable {
                 throw ActivityFailure(type: "UnknownTool", message: invocation.name, nonRetryable: true)
             }
             guard let tools else { throw ActivityFailure(type: "Misconfigured", message: "no HTTP client", nonRetryable: true) }
-            let text = try await brainCall { () async throws -> String in
-                try await tools.run(tool, arguments: arguments, globalData: definition.globalData,
-                                    privateDigits: privateDigits, conversationID: context.workflowID.rawValue)
+            if context.attempt == 1 { onToolCall?(context.workflowID, .started(invocation)) }
+            do {
+                let text = try await brainCall { () async throws -> String in
+                    try await tools.run(tool, arguments: arguments, globalData: definition.globalData,
+                                        privateDigits: privateDigits, conversationID: context.workflowID.rawValue)
+                }
+                onToolCall?(context.workflowID, .finished(invocation, ok: true, detail: ToolCallReport.shortened(text)))
+                return .toolOutput(text)
+            } catch {
+                // A retryable failure is followed by another attempt and another report.
+                onToolCall?(context.workflowID, .finished(invocation, ok: false,
+                                                          detail: ToolCallReport.shortened("attempt \(context.attempt): \(error)")))
+                throw error
             }
-            return .toolOutput(text)
         case .agentSummary(let call, let turns):
             let definition = try definition(call.version)
             guard definition.jobs.summary else { return .summary("") }

@@ -13,12 +13,16 @@ public final class StandardBrainProvider: AgentBrainProvider {
     private let http: AgentHTTPClient?
     private let environment: [String: String]
     private let logger: Logger
+    private let metrics: AgentMetrics
     private let cache = AgentLock<[String: any AgentBrain]>([:])
 
-    /// - Parameter http: needed for OpenAI-compatible brains; scripted agents work without.
+    /// - Parameters:
+    ///   - http: needed for OpenAI-compatible brains; scripted agents work without.
+    ///   - metrics: where model brains record their latency and errors.
     public init(http: AgentHTTPClient?, environment: [String: String] = ProcessInfo.processInfo.environment,
-                logger: Logger = Logger(label: "parley.agent.brain")) {
+                metrics: AgentMetrics = .disabled, logger: Logger = Logger(label: "parley.agent.brain")) {
         self.http = http
+        self.metrics = metrics
         self.environment = environment
         self.logger = logger
     }
@@ -32,10 +36,10 @@ public final class StandardBrainProvider: AgentBrainProvider {
         case .openAI(let endpoint, let hedge):
             guard let http else { throw .misconfigured("agent \(definition.name) needs an HTTP client for its model") }
             let primary = OpenAIChatBrain(endpoint: endpoint, definition: definition, http: http,
-                                          environment: environment, logger: logger)
+                                          environment: environment, metrics: metrics, logger: logger)
             if let hedge {
                 let secondary = OpenAIChatBrain(endpoint: hedge.endpoint, definition: definition, http: http,
-                                                environment: environment, logger: logger)
+                                                environment: environment, metrics: metrics, logger: logger)
                 brain = HedgedBrain(primary: primary, secondary: secondary, after: hedge.after)
             } else {
                 brain = primary

@@ -21,6 +21,17 @@ public protocol AgentCallActions: Sendable {
     func sendDTMF(_ digits: String) async throws
     /// Moves the call, with the agent, into a conference room.
     func joinConference(_ room: String) async throws
+    /// A tool call started or finished (call actions around their run, HTTP tools around their
+    /// activity). For watching only; the default ignores it.
+    func report(_ toolCall: ToolCallReport)
+    /// A step of the call's conversation workflow was committed (a signal received, a timer
+    /// started or fired...). For watching only; the default ignores it.
+    func report(_ notice: ConversationNotice)
+}
+
+extension AgentCallActions {
+    public func report(_ toolCall: ToolCallReport) {}
+    public func report(_ notice: ConversationNotice) {}
 }
 
 /// How speaking a sentence ended.

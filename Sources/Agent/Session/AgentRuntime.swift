@@ -19,19 +19,29 @@ public final class AgentRuntime: Sendable {
         /// Effects of recovered conversations no call has re-attached to yet.
         var parked: [WorkflowID: [ConversationEffect]] = [:]
     }
-    private let routing = AgentLock(Routing())
+    private let routing: AgentLock<Routing>
     private let router: AgentLock<Task<Void, Never>?> = AgentLock(nil)
     /// Most effects kept for a conversation waiting to be re-attached.
     static let maximumParked = 64
 
     public init(store: WorkflowStore, definitions: any AgentDefinitionSource, brains: any AgentBrainProvider,
                 tools: HTTPToolRunner?, clock: any WorkflowClock = SystemWorkflowClock(),
+                workflowMetrics: WorkflowMetrics = .disabled,
                 logger: Logger = Logger(label: "parley.agent")) throws(WorkflowError) {
         self.logger = logger
         self.definitions = definitions
-        let activities = AgentActivities(definitions: definitions, brains: brains, tools: tools, logger: logger)
+        let routing = AgentLock(Routing())
+        self.routing = routing
+        let activities = AgentActivities(definitions: definitions, brains: brains, tools: tools, logger: logger) { id, report in
+            routing.withLock { $0.sessions[id] }?.report(report)
+        }
         engine = try WorkflowEngine(store: store, definitions: [ConversationWorkflow(version: Self.workflowVersion, idleAllowsForSpeech: true)] + Self.legacyWorkflows,
-                                    clock: clock, logger: logger, activities: activities.handler)
+                                    clock: clock, logger: logger, metrics: workflowMetrics, activities: activities.handler)
+        // Committed steps go live to the call they belong to (on the writer thread: cheap).
+        engine.observeCommits { committed in
+            guard let session = routing.withLock({ $0.sessions[committed.workflowID] }) else { return }
+            for notice in ConversationNotice.notices(committed) { session.report(notice) }
+        }
         let stream = engine.effects
         let task = Task { [routing, logger] in
             for await effect in stream {

@@ -90,6 +90,16 @@ public actor AgentSession {
         }
     }
 
+    /// Tells the host about a tool call the engine runs as an activity (HTTP tools).
+    nonisolated func report(_ toolCall: ToolCallReport) {
+        actions.report(toolCall)
+    }
+
+    /// Tells the host about a committed step of the conversation.
+    nonisolated func report(_ notice: ConversationNotice) {
+        actions.report(notice)
+    }
+
     // MARK: - Carrying out effects
 
     /// Queues an effect; effects run one at a time in arrival order.
@@ -120,7 +130,9 @@ public actor AgentSession {
                 logger.error("operator transfer failed", metadata: ["target": "\(target)", "error": "\(error)"])
             }
         case .action(let invocation):
+            actions.report(.started(invocation))
             let (ok, detail) = await run(invocation.call)
+            actions.report(.finished(invocation, ok: ok, detail: detail))
             await signal(.toolResult(id: invocation.id, ok: ok, detail: detail))
         }
         finishOne()

@@ -5,6 +5,9 @@ struct OpenAIAudioClient: Sendable {
     let apiKey: String?
     let http: AgentHTTPClient
     let policy: SpeechRetryPolicy
+    /// "stt" or "tts", for the error counter.
+    var service = "speech"
+    var metrics = AgentMetrics.disabled
 
     /// A successful response with its body still streaming, and how many attempts it took.
     struct Answer: Sendable {
@@ -38,6 +41,7 @@ struct OpenAIAudioClient: Sendable {
                 if Task.isCancelled { throw .cancelled }
                 failure = SpeechProviderError(error)
             }
+            if let kind = AgentMetrics.kind(of: failure) { metrics.providerError(service: service, kind: kind) }
             guard let delay = policy.delay(after: failure, attempts: attempts) else { throw failure }
             do {
                 try await Task.sleep(for: delay)

@@ -64,16 +64,20 @@ public final class OpenAISpeechSynthesizer: Sendable {
     private let logger: Logger
     private let nextID = Atomic<UInt64>(1)
 
-    /// - Parameter apiKey: the resolved key (nil sends no `Authorization`, for local servers).
+    /// - Parameters:
+    ///   - apiKey: the resolved key (nil sends no `Authorization`, for local servers).
+    ///   - metrics: counts failed requests (`service="tts"`).
     public init(endpoint: OpenAIEndpoint, apiKey: String?, http: AgentHTTPClient, voice: String = "alloy",
-                options: Options = Options(), logger: Logger = Logger(label: "parley.agent.tts")) throws(SpeechProviderError) {
+                options: Options = Options(), metrics: AgentMetrics = .disabled,
+                logger: Logger = Logger(label: "parley.agent.tts")) throws(SpeechProviderError) {
         guard (1000...192_000).contains(options.rawSampleRate) else {
             throw .unsupportedSampleRate(component: "speech endpoint", sampleRate: options.rawSampleRate)
         }
         self.endpoint = endpoint
         defaultVoice = voice
         self.options = options
-        client = OpenAIAudioClient(endpoint: endpoint, apiKey: apiKey, http: http, policy: options.retryPolicy)
+        client = OpenAIAudioClient(endpoint: endpoint, apiKey: apiKey, http: http, policy: options.retryPolicy,
+                                   service: "tts", metrics: metrics)
         self.logger = logger
     }
 

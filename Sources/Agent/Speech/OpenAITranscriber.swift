@@ -63,9 +63,10 @@ public final class OpenAITranscriber: UtteranceRecognizer {
     /// - Parameters:
     ///   - apiKey: the resolved key (nil sends no `Authorization`, for local servers).
     ///   - language: a language tag ("en-US", "de"); its primary subtag is sent.
+    ///   - metrics: counts failed requests (`service="stt"`).
     ///   - onEvent: receives `ready`, then one `final` per utterance, on the worker task.
     public init(endpoint: OpenAIEndpoint, apiKey: String?, http: AgentHTTPClient, inputSampleRate: Int,
-                language: String? = nil, options: Options = Options(),
+                language: String? = nil, options: Options = Options(), metrics: AgentMetrics = .disabled,
                 logger: Logger = Logger(label: "parley.agent.stt"),
                 onEvent: @escaping @Sendable (RecognitionEvent) -> Void) throws(SpeechProviderError) {
         guard Self.supportedSampleRates.contains(inputSampleRate) else {
@@ -81,7 +82,8 @@ public final class OpenAITranscriber: UtteranceRecognizer {
             bufferingPolicy: .bufferingOldest(options.maximumPendingUtterances))
         queue = continuation
         let requester = TranscriptionRequester(
-            client: OpenAIAudioClient(endpoint: endpoint, apiKey: apiKey, http: http, policy: options.retryPolicy),
+            client: OpenAIAudioClient(endpoint: endpoint, apiKey: apiKey, http: http, policy: options.retryPolicy,
+                                      service: "stt", metrics: metrics),
             sampleRate: inputSampleRate, language: self.language, options: options, shared: shared, logger: logger)
         worker = Task {
             onEvent(.ready(creationTime: .zero))

@@ -15,6 +15,8 @@ public struct SpeechProviderFactory: Sendable {
     public let environment: [String: String]
     public var transcriberOptions: OpenAITranscriber.Options
     public var synthesizerOptions: OpenAISpeechSynthesizer.Options
+    /// Where the providers count failed requests.
+    public var metrics = AgentMetrics.disabled
     private let logger: Logger
 
     public init(http: AgentHTTPClient, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -35,7 +37,7 @@ public struct SpeechProviderFactory: Sendable {
         guard case .openAI(let endpoint) = definition.providers.speechToText else { return nil }
         let key = try apiKey(for: endpoint, agent: definition.name)
         return try OpenAITranscriber(endpoint: endpoint, apiKey: key, http: http, inputSampleRate: inputSampleRate,
-                                     language: definition.language, options: transcriberOptions,
+                                     language: definition.language, options: transcriberOptions, metrics: metrics,
                                      logger: logger, onEvent: onEvent)
     }
 
@@ -44,7 +46,7 @@ public struct SpeechProviderFactory: Sendable {
         guard case .openAI(let endpoint, let voice) = definition.providers.textToSpeech else { return nil }
         let key = try apiKey(for: endpoint, agent: definition.name)
         return try OpenAISpeechSynthesizer(endpoint: endpoint, apiKey: key, http: http, voice: voice,
-                                           options: synthesizerOptions, logger: logger)
+                                           options: synthesizerOptions, metrics: metrics, logger: logger)
     }
 
     /// The key to send: nil when the endpoint needs none.

@@ -169,6 +169,8 @@ public struct EventsCommand: ControlCommand {
         case .toolCallStarted(let tool, _, let arguments): detail = tool + (arguments.map { " \($0)" } ?? "")
         case .toolCallFinished(let tool, _, let ok, let result):
             detail = "\(tool) \(ok ? "ok" : "failed")" + (result.map { ": \($0)" } ?? "")
+        case .workflowEvent(let kind, let what, let firesAt):
+            detail = kind + (what.map { " \($0)" } ?? "") + (firesAt.map { " due \(ControlJSON.formatTimestamp($0))" } ?? "")
         case .dtmf(let digit): detail = digit
         case .holdProgress(let stage): detail = stage.rawValue
         case .transferProgress(let stage, let target): detail = "\(stage.rawValue) \(target)"

@@ -125,8 +125,18 @@ public final class WorkflowConversationControl: ConversationControl {
     }
 
     public func query(_ id: String, _ query: QueryName) async throws(ControlError) -> QueryResult {
-        let machine = try await machine(WorkflowID(id))
-        guard let state = machine.state else { throw .conversationNotRunning(id, status: "not started") }
+        let state: ConversationState
+        let workflowID = WorkflowID(id)
+        // A running conversation answers from its live state (a workflow query); one that
+        // ended here or elsewhere from a replay of its log.
+        if engine.runningIDs.contains(workflowID), let live = try? await engine.handle(workflowID).state() {
+            state = live
+        } else {
+            guard let replayed = try await machine(workflowID).state else {
+                throw .conversationNotRunning(id, status: "not started")
+            }
+            state = replayed
+        }
         switch query {
         case .turns: return .turns(state.turns.map(ConversationMapping.turn))
         case .digits: return .digits(state.digits)

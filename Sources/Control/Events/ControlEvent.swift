@@ -18,6 +18,11 @@ public enum ControlEvent: Sendable, Equatable {
     case agentInterrupted(heard: String)
     case toolCallStarted(tool: String, toolCallID: String, arguments: String?)
     case toolCallFinished(tool: String, toolCallID: String, ok: Bool, result: String?)
+    /// A step of the call's conversation workflow was committed: `kind` "started",
+    /// "signalReceived", "updateAccepted", "timerStarted", "timerCancelled", "timerFired",
+    /// "activityCompleted", "activityFailed", "scopeExpired" or "cancelRequested"; `detail`
+    /// names the signal, update, timer or activity; `firesAt` is a started timer's deadline.
+    case workflowEvent(kind: String, detail: String?, firesAt: Date?)
     case dtmf(digit: String)
     case holdProgress(HoldStage)
     case transferProgress(stage: TransferStage, target: String)
@@ -51,6 +56,7 @@ public enum ControlEvent: Sendable, Equatable {
         case .agentInterrupted: "agentInterrupted"
         case .toolCallStarted: "toolCallStarted"
         case .toolCallFinished: "toolCallFinished"
+        case .workflowEvent: "workflowEvent"
         case .dtmf: "dtmf"
         case .holdProgress: "holdProgress"
         case .transferProgress: "transferProgress"
@@ -61,7 +67,8 @@ public enum ControlEvent: Sendable, Equatable {
     /// Every `type` value, for documentation and tests.
     public static let allTypes = [
         "callIncoming", "callAnswered", "callEnded", "transcript", "agentSpeaking", "agentInterrupted",
-        "toolCallStarted", "toolCallFinished", "dtmf", "holdProgress", "transferProgress", "registrationChanged",
+        "toolCallStarted", "toolCallFinished", "workflowEvent", "dtmf", "holdProgress", "transferProgress",
+        "registrationChanged",
     ]
 }
 
@@ -87,7 +94,7 @@ public struct ControlEventEnvelope: Codable, Sendable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case sequence, time, callID, conversationID, type
         case from, to, trunk, disposition, reason, text, isFinal, heard, tool, toolCallID, arguments, ok, result
-        case digit, stage, target, user, contact, change
+        case digit, stage, target, user, contact, change, kind, detail, firesAt
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -123,6 +130,10 @@ public struct ControlEventEnvelope: Codable, Sendable, Equatable {
             try c.encode(id, forKey: .toolCallID)
             try c.encode(ok, forKey: .ok)
             try c.encodeIfPresent(result, forKey: .result)
+        case .workflowEvent(let kind, let detail, let firesAt):
+            try c.encode(kind, forKey: .kind)
+            try c.encodeIfPresent(detail, forKey: .detail)
+            try c.encodeIfPresent(firesAt, forKey: .firesAt)
         case .dtmf(let digit):
             try c.encode(digit, forKey: .digit)
         case .holdProgress(let stage):
@@ -166,6 +177,10 @@ public struct ControlEventEnvelope: Codable, Sendable, Equatable {
                                       toolCallID: try c.decode(String.self, forKey: .toolCallID),
                                       ok: try c.decode(Bool.self, forKey: .ok),
                                       result: try c.decodeIfPresent(String.self, forKey: .result))
+        case "workflowEvent":
+            event = .workflowEvent(kind: try c.decode(String.self, forKey: .kind),
+                                   detail: try c.decodeIfPresent(String.self, forKey: .detail),
+                                   firesAt: try c.decodeIfPresent(Date.self, forKey: .firesAt))
         case "dtmf": event = .dtmf(digit: try c.decode(String.self, forKey: .digit))
         case "holdProgress": event = .holdProgress(try c.decode(ControlEvent.HoldStage.self, forKey: .stage))
         case "transferProgress":

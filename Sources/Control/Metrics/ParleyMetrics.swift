@@ -1,12 +1,15 @@
 import CoreMetrics
 import Foundation
 import Prometheus
+import Workflow
 
 /// Parley's metrics, one place for every module to update and for `GET /metrics` to expose in
 /// Prometheus text format. The handles are plain swift-metrics types (`Counter`, `Meter`,
 /// `Timer`, `Recorder`) made through a Prometheus factory on this instance's own registry, so
 /// nothing is bootstrapped globally and each test (or process) has its own set. The composition
 /// root makes one and passes it to the switch, the media layer, the workflow host and the agent.
+/// Modules that measure their own work (the workflow engine, the agent's providers) get
+/// ``factory`` and make their handles with it: they see swift-metrics, never Prometheus.
 ///
 /// Rates are for Prometheus to compute: "workflow events per second" is
 /// `rate(parley_workflow_events_total[1m])`.
@@ -21,12 +24,15 @@ public final class ParleyMetrics: Sendable {
         public static let rtpPacketsSent = "parley_rtp_packets_sent_total"
         public static let rtpPacketsLost = "parley_rtp_packets_lost_total"
         public static let rtpJitter = "parley_rtp_jitter_milliseconds"
-        public static let workflowEvents = "parley_workflow_events_total"
-        public static let signalLatency = "parley_workflow_signal_latency_seconds"
+        public static let workflowEvents = WorkflowMetrics.Name.events
+        public static let signalLatency = WorkflowMetrics.Name.signalLatency
+        public static let updateLatency = WorkflowMetrics.Name.updateLatency
+        public static let queryLatency = WorkflowMetrics.Name.queryLatency
         public static let agentTurnLatency = "parley_agent_turn_latency_seconds"
         public static let sttLatency = "parley_stt_latency_seconds"
         public static let ttsLatency = "parley_tts_latency_seconds"
         public static let llmLatency = "parley_llm_latency_seconds"
+        public static let llmReplyLatency = "parley_llm_reply_latency_seconds"
         public static let providerErrors = "parley_provider_errors_total"
         public static let eventSubscribers = "parley_control_event_subscribers"
         public static let eventsDropped = "parley_control_events_dropped"
@@ -34,13 +40,16 @@ public final class ParleyMetrics: Sendable {
         /// The series that exist as soon as a ``ParleyMetrics`` is made.
         public static let all = [
             activeCalls, callsTotal, registrations, rtpPacketsReceived, rtpPacketsSent, rtpPacketsLost, rtpJitter,
-            workflowEvents, signalLatency, agentTurnLatency, sttLatency, ttsLatency, llmLatency,
-            eventSubscribers, eventsDropped,
+            workflowEvents, signalLatency, updateLatency, queryLatency, agentTurnLatency, sttLatency, ttsLatency,
+            llmLatency, llmReplyLatency, eventSubscribers, eventsDropped,
         ]
     }
 
     public let registry: PrometheusCollectorRegistry
-    private let factory: PrometheusMetricsFactory
+    /// Makes swift-metrics handles on this instance's registry (with its histogram buckets).
+    public let factory: any MetricsFactory
+    /// The workflow engine's series, made up front so they show before any conversation.
+    public let workflow: WorkflowMetrics
 
     /// Calls in progress: increment on the first INVITE, decrement when the call ends.
     public let activeCalls: Meter
@@ -54,8 +63,6 @@ public final class ParleyMetrics: Sendable {
     public let rtpPacketsLost: CoreMetrics.Counter
     /// Interarrival jitter per report, in milliseconds.
     public let rtpJitter: Recorder
-    /// Events appended to workflow logs.
-    public let workflowEvents: CoreMetrics.Counter
     /// From a signal's submission to its event being durable.
     public let signalLatency: CoreMetrics.Timer
     /// From the end of the caller's utterance to the agent's first audio.
@@ -66,6 +73,8 @@ public final class ParleyMetrics: Sendable {
     public let ttsLatency: CoreMetrics.Timer
     /// Language model: request to first token (or whole reply when not streaming).
     public let llmLatency: CoreMetrics.Timer
+    /// Language model: request to the complete reply.
+    public let llmReplyLatency: CoreMetrics.Timer
     let eventSubscribers: Meter
     let eventsDropped: Meter
 
@@ -74,12 +83,17 @@ public final class ParleyMetrics: Sendable {
         var factory = PrometheusMetricsFactory(registry: registry)
         // Signals are committed in about a millisecond (group commit); the default buckets
         // start at 5 ms and would put them all in one.
-        factory.durationHistogramBuckets[Name.signalLatency] = [
-            .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
-            .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(500),
+        let fine: [Duration] = [
+            .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
+            .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+            .milliseconds(100), .milliseconds(500),
         ]
+        for name in [Name.signalLatency, Name.updateLatency, Name.queryLatency] {
+            factory.durationHistogramBuckets[name] = fine
+        }
         factory.valueHistogramBuckets[Name.rtpJitter] = [1, 2, 5, 10, 20, 30, 50, 75, 100, 200]
         self.factory = factory
+        workflow = WorkflowMetrics(factory: factory)
         activeCalls = Meter(label: Name.activeCalls, factory: factory)
         callsTotal = CoreMetrics.Counter(label: Name.callsTotal, factory: factory)
         registrations = Meter(label: Name.registrations, factory: factory)
@@ -87,12 +101,12 @@ public final class ParleyMetrics: Sendable {
         rtpPacketsSent = CoreMetrics.Counter(label: Name.rtpPacketsSent, factory: factory)
         rtpPacketsLost = CoreMetrics.Counter(label: Name.rtpPacketsLost, factory: factory)
         rtpJitter = Recorder(label: Name.rtpJitter, aggregate: true, factory: factory)
-        workflowEvents = CoreMetrics.Counter(label: Name.workflowEvents, factory: factory)
         signalLatency = CoreMetrics.Timer(label: Name.signalLatency, factory: factory)
         agentTurnLatency = CoreMetrics.Timer(label: Name.agentTurnLatency, factory: factory)
         sttLatency = CoreMetrics.Timer(label: Name.sttLatency, factory: factory)
         ttsLatency = CoreMetrics.Timer(label: Name.ttsLatency, factory: factory)
         llmLatency = CoreMetrics.Timer(label: Name.llmLatency, factory: factory)
+        llmReplyLatency = CoreMetrics.Timer(label: Name.llmReplyLatency, factory: factory)
         eventSubscribers = Meter(label: Name.eventSubscribers, factory: factory)
         eventsDropped = Meter(label: Name.eventsDropped, factory: factory)
     }
@@ -102,10 +116,12 @@ public final class ParleyMetrics: Sendable {
         CoreMetrics.Counter(label: Name.callsEnded, dimensions: [("disposition", disposition)], factory: factory)
     }
 
-    /// Errors from a provider ("stt", "tts", "llm" with its name, e.g. "openai"), by kind
-    /// ("timeout", "http_429", "http_500", "connect").
-    public func providerErrors(provider: String, kind: String) -> CoreMetrics.Counter {
-        CoreMetrics.Counter(label: Name.providerErrors, dimensions: [("provider", provider), ("kind", kind)], factory: factory)
+    /// Failed requests to a provider: `service` "llm", "stt" or "tts", `provider` its kind
+    /// ("openai"), `kind` "http_429", "http_4xx", "http_5xx", "timeout", "transport",
+    /// "bad_response" or "misconfigured" (the agent module counts them).
+    public func providerErrors(service: String, provider: String, kind: String) -> CoreMetrics.Counter {
+        CoreMetrics.Counter(label: Name.providerErrors,
+                            dimensions: [("service", service), ("provider", provider), ("kind", kind)], factory: factory)
     }
 
     /// The Prometheus text exposition (format 0.0.4) of every series, after reading the event

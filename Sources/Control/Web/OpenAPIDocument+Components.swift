@@ -43,7 +43,7 @@ components:
       description: Comma-separated event types to keep.
       schema:
         type: string
-        pattern: "^(callIncoming|callAnswered|callEnded|transcript|agentSpeaking|agentInterrupted|toolCallStarted|toolCallFinished|dtmf|holdProgress|transferProgress|registrationChanged)(,(callIncoming|callAnswered|callEnded|transcript|agentSpeaking|agentInterrupted|toolCallStarted|toolCallFinished|dtmf|holdProgress|transferProgress|registrationChanged))*$"
+        pattern: "^(callIncoming|callAnswered|callEnded|transcript|agentSpeaking|agentInterrupted|toolCallStarted|toolCallFinished|workflowEvent|dtmf|holdProgress|transferProgress|registrationChanged)(,(callIncoming|callAnswered|callEnded|transcript|agentSpeaking|agentInterrupted|toolCallStarted|toolCallFinished|workflowEvent|dtmf|holdProgress|transferProgress|registrationChanged))*$"
     EventCall:
       name: call
       in: query
@@ -125,7 +125,7 @@ components:
       properties:
         to:
           $ref: "#/components/schemas/Target"
-          description: "Who Parley rings: a user's extension (each registered phone rings) or a sip: URI."
+          description: "Who Parley rings: a user's extension (each registered phone rings), a number the dialplan sends out on a trunk (the INVITE goes from the trunk's account and presents callerID, else the trunk's caller_id, in P-Asserted-Identity), or a sip: URI."
         connectTo:
           $ref: "#/components/schemas/Target"
           description: >-
@@ -509,7 +509,8 @@ components:
         type:
           type: string
           enum: [callIncoming, callAnswered, callEnded, transcript, agentSpeaking, agentInterrupted,
-                 toolCallStarted, toolCallFinished, dtmf, holdProgress, transferProgress, registrationChanged]
+                 toolCallStarted, toolCallFinished, workflowEvent, dtmf, holdProgress, transferProgress,
+                 registrationChanged]
         from: {type: string}
         to: {type: string}
         trunk: {type: string}
@@ -529,6 +530,12 @@ components:
         user: {type: string}
         contact: {type: string}
         change: {type: string, enum: [registered, refreshed, unregistered, expired]}
+        kind:
+          type: string
+          enum: [started, signalReceived, updateAccepted, timerStarted, timerCancelled, timerFired,
+                 activityCompleted, activityFailed, scopeExpired, cancelRequested]
+        detail: {type: string}
+        firesAt: {$ref: "#/components/schemas/Timestamp"}
 
 """#
 }

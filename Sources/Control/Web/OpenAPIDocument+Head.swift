@@ -43,11 +43,12 @@ info:
     | callIncoming | an INVITE arrived, or an originated call started ringing | from, to, trunk |
     | callAnswered | the call was answered | |
     | callEnded | the call ended | disposition, reason |
-    | transcript | speech recognised (partial results until isFinal) | text, isFinal |
+    | transcript | speech recognised: partial results (pocketsphinx: at most every 200 ms, only when they change; the OpenAI transcriber gives none) until isFinal | text, isFinal |
     | agentSpeaking | the agent started a sentence | text |
     | agentInterrupted | the caller barged in | heard |
-    | toolCallStarted | the agent called a tool (not streamed by `parley run` yet: tool calls are in the conversation's history) | tool, toolCallID, arguments |
-    | toolCallFinished | the tool returned (likewise) | tool, toolCallID, ok, result |
+    | toolCallStarted | the agent called a tool: a call action (transfer, hold, DTMF, conference) or the first attempt of an HTTP tool; toolCallID as in the conversation's history, arguments a short summary (DTMF keys are counted, not shown) | tool, toolCallID, arguments |
+    | toolCallFinished | the tool call ended (an HTTP tool reports each failed attempt; a retry may follow) | tool, toolCallID, ok, result |
+    | workflowEvent | a step of the call's conversation workflow was committed: kind started, signalReceived, updateAccepted, timerStarted, timerCancelled, timerFired, activityCompleted, activityFailed, scopeExpired or cancelRequested; detail names the signal, update, timer or activity (never what was said or keyed); firesAt is a started timer's deadline | kind, detail, firesAt |
     | dtmf | a key the caller pressed (RFC 4733, in-band or SIP INFO; "•" when the agent keeps digits private) | digit |
     | holdProgress | Parley's own hold or resume of a leg moved on (holding, held, resuming, resumed, failed) | stage |
     | transferProgress | a blind transfer (REFER or API) moved on | stage, target |
@@ -130,10 +131,20 @@ paths:
         Series: parley_calls_active, parley_calls_total, parley_calls_ended_total{disposition},
         parley_registrations, parley_rtp_packets_received_total, parley_rtp_packets_sent_total,
         parley_rtp_packets_lost_total, parley_rtp_jitter_milliseconds (histogram),
-        parley_workflow_events_total (rate() gives events per second),
-        parley_workflow_signal_latency_seconds, parley_agent_turn_latency_seconds,
-        parley_stt_latency_seconds, parley_tts_latency_seconds, parley_llm_latency_seconds
-        (histograms), parley_provider_errors_total{provider,kind},
+        parley_workflow_events_total{kind} (history events made durable, by kind: started,
+        signal, update, timerFired, activityCompleted, activityFailed, scopeExpired,
+        cancelRequested, snapshot; rate() gives events per second),
+        parley_workflow_signal_latency_seconds (submitted to durable and applied),
+        parley_workflow_update_latency_seconds (submitted to accepted and durable),
+        parley_workflow_query_latency_seconds (answered from the live state),
+        parley_agent_turn_latency_seconds (caller's final transcript to the agent's next sentence),
+        parley_stt_latency_seconds (end of the caller's speech to the final transcript),
+        parley_tts_latency_seconds (a sentence asked for with nothing queued to its first audio),
+        parley_llm_latency_seconds (model request to its first streamed chunk),
+        parley_llm_reply_latency_seconds (model request to the complete reply) (histograms),
+        parley_provider_errors_total{service,provider,kind} (failed model and speech requests,
+        one per attempt; service llm, stt or tts; kind http_429, http_4xx, http_5xx, timeout,
+        transport, bad_response or misconfigured),
         parley_control_event_subscribers, parley_control_events_dropped.
       responses:
         "200":
@@ -203,7 +214,8 @@ paths:
       summary: Originate a call.
       description: |
         Parley rings `to` and, once it answers, connects it to `connectTo`: click-to-call (two
-        users), a dial-out into a conference, or a user called by an agent. The id comes back as
+        users), a dial-out into a conference, a customer called on a trunk number, or a user
+        called by an agent. The id comes back as
         soon as the INVITEs are out; the call then shows in `GET /calls` (ringing, then
         answered) and its progress on the event stream. A user without a registered phone is
         `target_unavailable` (409).

@@ -7,8 +7,8 @@ extension WebPage {
 "use strict";
 (() => {
   const EVENT_TYPES = ["callIncoming", "callAnswered", "callEnded", "transcript", "agentSpeaking",
-    "agentInterrupted", "toolCallStarted", "toolCallFinished", "dtmf", "holdProgress", "transferProgress",
-    "registrationChanged"];
+    "agentInterrupted", "toolCallStarted", "toolCallFinished", "workflowEvent", "dtmf", "holdProgress",
+    "transferProgress", "registrationChanged"];
   const CALL_TYPES = new Set(["callIncoming", "callAnswered", "callEnded", "holdProgress", "transferProgress"]);
   const state = {
     token: localStorage.getItem("parley.token") || "",
@@ -256,6 +256,13 @@ extension WebPage {
         case "toolCallStarted": entries.push({ ...base, lane: "tools", kind: `tool ${event.tool}`, text: event.arguments || "started" }); break;
         case "toolCallFinished": entries.push({ ...base, lane: "tools", kind: `tool ${event.tool}`, text: (event.ok ? "ok" : "failed") + (event.result ? `: ${event.result}` : "") }); break;
         case "agentInterrupted": entries.push({ ...base, lane: "transcript", kind: "barge-in", text: `heard: ${event.heard}` }); break;
+        case "workflowEvent":
+          // The history has the committed events; timers started and cancelled are only here.
+          if (!haveHistory || event.kind === "timerStarted" || event.kind === "timerCancelled") {
+            const due = event.firesAt ? ` (due ${new Date(event.firesAt).toLocaleTimeString()})` : "";
+            entries.push({ ...base, lane: "workflow", kind: event.kind, text: (event.detail || "") + due });
+          }
+          break;
         case "transcript":
           if (!haveHistory || !event.isFinal) {
             entries.push({ ...base, lane: "transcript", kind: "caller", text: event.text, partial: !event.isFinal, speaker: "user" });

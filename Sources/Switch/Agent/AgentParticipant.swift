@@ -58,6 +58,7 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
     /// caller's last utterance ended (for the turn latency).
     private let observer = Mutex<(@Sendable (SwitchEvent.AgentActivity) -> Void)?>(nil)
     private let lastFinal = Mutex<ContinuousClock.Instant?>(nil)
+    private let speechLatency = Mutex(SpeechLatencyClock())
 
     /// `callerRate` is the caller's codec rate: below 16 kHz the recognizer runs on narrowband
     /// audio (see ``NarrowbandRecognizer``).
@@ -172,7 +173,9 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
             let id = state.withLock { state -> UInt64? in
                 guard !state.stopped else { return nil }
                 state.turn += 1
+                let idle = state.pending.isEmpty
                 let id = state.nextUtterance
+                speechLatency.withLock { $0.requested(id, at: .now, idle: idle) }
                 state.nextUtterance += 1
                 state.pending[id] = Pending(text: text, continuation: continuation)
                 return id
@@ -248,8 +251,25 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
         observer.withLock { $0 = handler }
     }
 
+    /// Passes a tool call of the conversation on to the observer.
+    func report(_ toolCall: ToolCallReport) {
+        guard let tell = observer.withLock({ $0 }) else { return }
+        switch toolCall.phase {
+        case .started(let arguments):
+            tell(.toolCallStarted(name: toolCall.name, id: toolCall.id, arguments: arguments))
+        case .finished(let ok, let detail):
+            tell(.toolCallFinished(name: toolCall.name, id: toolCall.id, ok: ok, detail: detail))
+        }
+    }
+
+    /// Passes a committed step of the conversation on to the observer.
+    func report(_ notice: ConversationNotice) {
+        observer.withLock({ $0 })?(.workflow(kind: notice.kind, detail: notice.detail, firesAt: notice.firesAt))
+    }
+
     private func report(_ event: AgentVoiceEvent) {
         guard let tell = observer.withLock({ $0 }) else { return }
+        if let latency = speechLatency.withLock({ $0.observe(event, at: .now) }) { tell(latency) }
         switch event {
         case .partial(let text):
             tell(.transcript(text: text, isFinal: false))

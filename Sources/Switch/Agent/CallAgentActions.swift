@@ -49,6 +49,14 @@ final class CallAgentActions: AgentCallActions, @unchecked Sendable {
         try await onCall { owner, call, done in done(owner.agentJoinConference(call, room: room)) }
     }
 
+    func report(_ toolCall: ToolCallReport) {
+        participant.report(toolCall)
+    }
+
+    func report(_ notice: ConversationNotice) {
+        participant.report(notice)
+    }
+
     /// Runs `work` on the SIP thread with the live call; `work` calls `done` exactly once.
     private func onCall(_ work: @escaping @Sendable (Switch, Call, @escaping (AgentCallError?) -> Void) -> Void) async throws {
         guard let owner else { throw AgentCallError.callGone }

@@ -11,6 +11,8 @@ final class CallLedger {
     /// What an originated call rang (its `from` in snapshots) and connects to (its `to`).
     var originatedFrom: String?
     var originatedTo: String?
+    /// The trunk an originated call rang its number through.
+    var originatedTrunk: String?
     /// The trunk an inbound call arrived on.
     var inboundTrunk: String?
     /// A recording of the call's room started through the API.

@@ -182,7 +182,7 @@ extension Switch {
 
     func trunkName(of call: Call) -> String? {
         if case .trunk(let name, _) = call.target { return name }
-        return call.ledger.inboundTrunk
+        return call.ledger.inboundTrunk ?? call.ledger.originatedTrunk
     }
 
     func direction(of call: Call) -> CallSnapshot.Direction {

@@ -58,6 +58,9 @@ final class OriginationLeg {
     let offerSDP: String
     let local: LocalAudio
     var ended = false
+    /// A trunk's account, for the provider's 401/407 (answered once).
+    var credentials: (user: String, password: String, realm: String?)?
+    var authTried = false
 
     init(handle: SIPHandle, contact: String, stream: MediaStream, offer: PendingOffer, offerSDP: String, local: LocalAudio) {
         self.handle = handle
@@ -70,8 +73,8 @@ final class OriginationLeg {
 }
 
 extension Switch {
-    /// Calls `to` (a user's extension, ringing each registered phone, or a `sip:` URI) and, once
-    /// it answers, connects it to `connectTo`: a dialplan number (echo, playback, a conference,
+    /// Calls `to` (a user's extension, ringing each registered phone, a number the dialplan sends
+    /// out on a trunk, or a `sip:` URI) and, once it answers, connects it to `connectTo`: a dialplan number (echo, playback, a conference,
     /// an agent, another user or a trunk number), `room:NAME` (a conference, joined without its
     /// PIN) or `agent:NAME`. Returns the call's id as soon as the INVITEs are out; the call then
     /// shows in ``calls()`` and its progress in ``onEvent``. `ringSeconds` defaults to the
@@ -97,42 +100,52 @@ extension Switch {
         let realm = pbx?.realm ?? configuration.sip.domain
         let presented = callerID.flatMap { $0.isEmpty ? nil : $0 } ?? "parley"
         let caller = DirectoryUser(username: presented, secret: .password(""), callerIDName: callerID == nil ? "Parley" : nil)
-        // Where to ring: every phone of a user, or one URI.
-        var destinations: [(uri: String, proxy: String?, endpoint: EndpointMedia)] = []
+        // Where to ring: every phone of a user, a number on a trunk, or one URI.
+        var destinations: [OriginationDestination] = []
         var rung: DirectoryUser?
         var timeout = ringSeconds ?? ParleyConfiguration.defaultRingTimeoutSeconds
-        let toHeader: String
+        var trunkName: String?
+        let name = (caller.callerIDName ?? presented).replacingOccurrences(of: "\"", with: "")
+        let from = "\"\(name)\" <sip:\(presented)@\(realm)>"
         if to.lowercased().hasPrefix("sip:") {
             guard Self.isPlainURI(to) else { return .failure(.invalid("'\(to)' is not a usable SIP URI")) }
-            destinations = [(to, nil, EndpointMedia())]
-            toHeader = "<\(to)>"
+            destinations = [OriginationDestination(uri: to, toHeader: "<\(to)>", from: from)]
             rung = Self.userPart(of: to).map { DirectoryUser(username: $0, secret: .password(""), callerIDName: nil) }
+        } else if case .trunk(let trunk, let number) = configuration.route(for: to) {
+            guard let destination = trunkDestination(trunk: trunk, number: number, callerID: callerID, name: name) else {
+                return .failure(.unreachable(target: to, status: 503))
+            }
+            destinations = [destination]
+            trunkName = trunk
+            rung = DirectoryUser(username: number, secret: .password(""), callerIDName: nil)
         } else {
             guard case .user(let callee, let userTimeout) = configuration.route(for: to), let pbx,
                   let user = pbx.directory.user(callee) else {
                 return .failure(configuration.route(for: to) == nil
-                    ? .unknownTarget(to) : .notSupported("originate rings users and SIP URIs; \(to) is neither"))
+                    ? .unknownTarget(to) : .notSupported("originate rings users, trunk numbers and SIP URIs; \(to) is none"))
             }
             let contacts = pbx.location.contacts(for: callee, now: Date())
             guard !contacts.isEmpty else { return .failure(.unreachable(target: to, status: 480)) }
-            destinations = contacts.map { ($0.contactURI, natProxy(for: $0), EndpointMedia(configuration.user(callee))) }
-            toHeader = "<sip:\(callee)@\(realm)>"
+            destinations = contacts.map {
+                OriginationDestination(uri: $0.contactURI, toHeader: "<sip:\(callee)@\(realm)>", from: from,
+                                       proxy: natProxy(for: $0), endpoint: EndpointMedia(configuration.user(callee)))
+            }
             rung = user
             if ringSeconds == nil { timeout = userTimeout }
         }
         let ledger = CallLedger()
         ledger.originated = true
-        ledger.originatedFrom = to.lowercased().hasPrefix("sip:") ? to : "sip:\(to)@\(realm)"
+        ledger.originatedFrom = to.lowercased().hasPrefix("sip:") || trunkName != nil ? destinations[0].uri : "sip:\(to)@\(realm)"
         ledger.originatedTo = connectTo
+        ledger.originatedTrunk = trunkName
         let origination = Origination(id: id, target: target, connectTo: connectTo, ledger: ledger, logger: log,
                                       callerID: caller, rung: rung)
-        let name = (caller.callerIDName ?? presented).replacingOccurrences(of: "\"", with: "")
         for destination in destinations {
             do {
                 let stream = try media.openStream(logger: log) { [weak self] event in self?.mediaEvent(event) }
                 let local = localAudio(for: stream, endpoint: destination.endpoint)
                 let (offer, pending) = AudioNegotiation.offer(local: local)
-                guard let handle = sip.makeHandle(to: toHeader, from: "\"\(name)\" <sip:\(presented)@\(realm)>",
+                guard let handle = sip.makeHandle(to: destination.toHeader, from: destination.from,
                                                   proxy: destination.proxy) else {
                     stream.close()
                     continue
@@ -140,16 +153,17 @@ extension Switch {
                 let sdp = offer.serialized()
                 let leg = OriginationLeg(handle: handle, contact: destination.uri, stream: stream, offer: pending,
                                          offerSDP: sdp, local: local)
+                leg.credentials = destination.credentials
                 origination.legs.append(leg)
                 originations[handle] = origination
-                sip.invite(handle, requestURI: destination.uri, sdp: sdp)
+                sip.invite(handle, requestURI: destination.uri, sdp: sdp, headers: destination.headers)
             } catch {
                 log.error("cannot ring \(destination.uri): \(error)")
             }
         }
         guard !origination.legs.isEmpty else { return .failure(.unreachable(target: to, status: 503)) }
         log.info("originating", metadata: ["to": "\(to)", "connect-to": "\(connectTo)", "forks": "\(origination.legs.count)"])
-        emit(.callIncoming(from: ledger.originatedFrom ?? to, to: connectTo, trunk: nil, direction: .outbound),
+        emit(.callIncoming(from: ledger.originatedFrom ?? to, to: connectTo, trunk: trunkName, direction: .outbound),
              callID: id, at: ledger.startedAt)
         origination.timer = sip.schedule(after: min(max(timeout, 1), 600) * 1000) { [weak self, weak origination] in
             guard let self, let origination, !origination.ended else { return }
@@ -203,6 +217,14 @@ extension Switch {
         switch event.kind {
         case .inviteResponse:
             let status = event.status
+            if status == 401 || status == 407, let credentials = leg.credentials, !leg.authTried, !origination.ended {
+                // A trunk provider challenges our INVITE: answer with the trunk's account, once.
+                leg.authTried = true
+                let header = event.message?.header(status == 401 ? "WWW-Authenticate" : "Proxy-Authenticate")
+                let realm = credentials.realm ?? header.flatMap { DigestChallenge($0)?.realm } ?? ""
+                sip.authenticate(leg.handle, realm: realm, user: credentials.user, password: credentials.password)
+                return
+            }
             switch status {
             case 100..<200:
                 break
@@ -302,7 +324,7 @@ extension Switch {
             ? .cancelled : .unanswered(status: status)
         let report = CallEndReport(
             callID: origination.id, from: origination.ledger.originatedFrom ?? "", to: origination.connectTo,
-            direction: .outbound, trunk: nil, startedAt: origination.ledger.startedAt, answeredAt: nil, endedAt: Date(),
+            direction: .outbound, trunk: origination.ledger.originatedTrunk, startedAt: origination.ledger.startedAt, answeredAt: nil, endedAt: Date(),
             disposition: disposition, cause: reason, codecs: [], quality: nil, conversationID: nil, recordingPath: nil)
         onEvent(SwitchEvent(time: report.endedAt, callID: origination.id, kind: .callEnded(report)))
     }
@@ -313,5 +335,39 @@ extension Switch {
 
     static func isRoomName(_ name: String) -> Bool {
         !name.isEmpty && name.count <= 64 && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
+    }
+}
+
+/// One INVITE an origination sends: where, with which To and From, and what to answer a
+/// challenge with.
+struct OriginationDestination {
+    var uri: String
+    var toHeader: String
+    var from: String
+    var proxy: String? = nil
+    var endpoint = Switch.EndpointMedia()
+    var headers: [String] = []
+    var credentials: (user: String, password: String, realm: String?)? = nil
+}
+
+extension Switch {
+    /// The INVITE that rings `number` through trunk `trunk`, as a user's call out would go
+    /// (``trunkLeg(_:trunkName:number:caller:room:)``): From is the trunk's account (providers
+    /// check it), the number to present is in P-Asserted-Identity (RFC 3325): the API's caller ID,
+    /// else the trunk's `caller_id`, else the account. Nil when the trunk is unknown or has no
+    /// server address.
+    func trunkDestination(trunk: String, number: String, callerID: String?, name: String) -> OriginationDestination? {
+        guard let link = trunks.first(where: { $0.trunk.name == trunk }), let host = link.host else { return nil }
+        let account = link.trunk.authUsername ?? link.trunk.username ?? "anonymous"
+        let presented = callerID.flatMap { $0.isEmpty ? nil : $0 } ?? link.trunk.callerID ?? account
+        let uri = "sip:\(number)@\(host)"
+        var destination = OriginationDestination(
+            uri: uri, toHeader: "<\(uri)>", from: "\"\(name)\" <sip:\(account)@\(host)>",
+            endpoint: EndpointMedia(link.trunk),
+            headers: ["P-Asserted-Identity: \"\(name)\" <sip:\(presented)@\(host)>"])
+        destination.credentials = link.trunk.password.map {
+            (user: link.trunk.authUsername ?? link.trunk.username ?? "", password: $0, realm: link.trunk.realm)
+        }
+        return destination
     }
 }

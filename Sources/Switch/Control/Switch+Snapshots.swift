@@ -37,7 +37,7 @@ extension Switch {
         }
         return CallSnapshot(
             id: origination.id, state: .ringing, direction: .outbound, from: origination.ledger.originatedFrom ?? "",
-            to: origination.ledger.originatedTo ?? "", target: origination.targetKind, trunk: nil, legs: legs,
+            to: origination.ledger.originatedTo ?? "", target: origination.targetKind, trunk: origination.ledger.originatedTrunk, legs: legs,
             room: nil, startedAt: origination.ledger.startedAt, answeredAt: nil, conversationID: nil, recordingPath: nil)
     }
 

@@ -59,6 +59,18 @@ public struct SwitchEvent: Sendable {
         /// From the end of the caller's utterance (its final transcript) to the agent's next
         /// sentence starting.
         case turnLatency(seconds: Double)
+        /// From the end of the caller's speech to the recognizer's final result.
+        case sttLatency(seconds: Double)
+        /// From asking for a sentence (with nothing else queued) to its first audio going out.
+        case ttsLatency(seconds: Double)
+        /// The agent called a tool (`id` as in the conversation's history, "call-2");
+        /// `arguments` summarises what it asked for.
+        case toolCallStarted(name: String, id: String, arguments: String)
+        /// The tool call ended; `detail` is its outcome as the conversation records it.
+        case toolCallFinished(name: String, id: String, ok: Bool, detail: String)
+        /// A step of the conversation workflow was committed (``ConversationNotice`` kinds:
+        /// "signalReceived", "timerStarted", "timerFired"...); `firesAt` for a started timer.
+        case workflow(kind: String, detail: String, firesAt: Date?)
     }
 }
 

@@ -32,10 +32,14 @@ final class EngineCore<W: WorkflowDefinition>: Sendable {
     let effects: AsyncStream<WorkflowEffect<W>>.Continuation
     let busy = BusyTracker()
     let logger: Logger
+    let metrics: WorkflowMetrics
+    /// Told of every committed event (``WorkflowEngine/observeCommits(_:)``).
+    let commitObserver = Locked<(@Sendable (CommittedEvent<W>) -> Void)?>(nil)
     let live = Locked<[WorkflowID: WorkflowInstance<W>]>([:])
 
     init(store: WorkflowStore, clock: any WorkflowClock, activities: @escaping ActivityHandler<W>,
-         effects: AsyncStream<WorkflowEffect<W>>.Continuation, logger: Logger) {
+         effects: AsyncStream<WorkflowEffect<W>>.Continuation, logger: Logger, metrics: WorkflowMetrics = .disabled) {
+        self.metrics = metrics
         self.store = store
         self.clock = clock
         self.activities = activities

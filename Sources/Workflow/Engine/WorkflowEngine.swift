@@ -16,9 +16,10 @@ public final class WorkflowEngine<W: WorkflowDefinition>: Sendable {
     /// - Parameters:
     ///   - definitions: every version the engine can run; the first is used for new instances.
     ///     Instances are always replayed with the version they started with.
+    ///   - metrics: where the engine counts events and times signals, updates and queries.
     ///   - activities: runs the workflow's activities.
     public init(store: WorkflowStore, definitions: [W], clock: any WorkflowClock = SystemWorkflowClock(),
-                logger: Logger = Logger(label: "parley.workflow"),
+                logger: Logger = Logger(label: "parley.workflow"), metrics: WorkflowMetrics = .disabled,
                 activities: @escaping ActivityHandler<W>) throws(WorkflowError) {
         guard let first = definitions.first else { throw .unknownVersion(type: W.typeName, version: "(none)") }
         let (stream, continuation) = AsyncStream<WorkflowEffect<W>>.makeStream(bufferingPolicy: .unbounded)
@@ -29,7 +30,8 @@ public final class WorkflowEngine<W: WorkflowDefinition>: Sendable {
             byVersion[definition.version] = definition
         }
         self.definitions = byVersion
-        core = EngineCore(store: store, clock: clock, activities: activities, effects: continuation, logger: logger)
+        core = EngineCore(store: store, clock: clock, activities: activities, effects: continuation, logger: logger,
+                          metrics: metrics)
     }
 
     public convenience init(store: WorkflowStore, definition: W, clock: any WorkflowClock = SystemWorkflowClock(),
@@ -117,5 +119,23 @@ public final class WorkflowEngine<W: WorkflowDefinition>: Sendable {
         } catch {
             throw .storage(String(describing: error))
         }
+    }
+}
+
+/// One event of a workflow just made durable, with the commands its handling produced, for a
+/// host that shows workflows live (the control plane's `workflowEvent` stream). Told on the
+/// engine's writer thread, in commit order: observers must return quickly.
+public struct CommittedEvent<W: WorkflowDefinition>: Sendable {
+    public let workflowID: WorkflowID
+    public let sequence: UInt64
+    public let event: WorkflowEvent<W>
+    public let commands: [WorkflowCommand<W>]
+}
+
+extension WorkflowEngine {
+    /// Calls `observer` with every event committed from now on (replaces an earlier observer;
+    /// nil stops). Replayed history is not reported.
+    public func observeCommits(_ observer: (@Sendable (CommittedEvent<W>) -> Void)?) {
+        core.commitObserver.withLock { $0 = observer }
     }
 }

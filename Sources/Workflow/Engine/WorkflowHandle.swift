@@ -5,7 +5,9 @@ public struct WorkflowHandle<W: WorkflowDefinition>: Sendable {
 
     /// Appends a signal; returns once it is durable. Signals are handled in arrival order.
     public func signal(_ signal: W.Signal) async throws(WorkflowError) {
+        let start = ContinuousClock.now
         try await engine.liveInstance(id).submitAndWait(.signal(signal))
+        WorkflowMetrics.record(engine.core.metrics.signalLatency, since: start)
     }
 
     public func signal<S: SignalDefinition>(_ definition: S.Type, _ input: S.Input) async throws(WorkflowError)
@@ -23,22 +25,30 @@ public struct WorkflowHandle<W: WorkflowDefinition>: Sendable {
     /// throws ``WorkflowError/updateRejected(_:)`` and leaves no trace in the history.
     public func startUpdate<U: UpdateDefinition>(_ definition: U.Type, _ input: U.Input) async throws(WorkflowError)
     -> UpdateHandle<U> where U.Workflow == W {
+        let start = ContinuousClock.now
         let instance = try await engine.liveInstance(id)
         let updateID = try await instance.acceptUpdate(U.update(input)) { state throws(UpdateRejection) in
             try U.validate(input, state: state)
         }
+        WorkflowMetrics.record(engine.core.metrics.updateLatency, since: start)
         return UpdateHandle(instance: instance, id: updateID)
     }
 
     /// Answers from the in-memory state; writes nothing.
     public func query<Q: QueryDefinition>(_ definition: Q.Type, _ input: Q.Input) async throws(WorkflowError) -> Q.Output
     where Q.Workflow == W {
-        try await engine.liveInstance(id).read { Q.answer(input, state: $0) }
+        let start = ContinuousClock.now
+        let answer = try await engine.liveInstance(id).read { Q.answer(input, state: $0) }
+        WorkflowMetrics.record(engine.core.metrics.queryLatency, since: start)
+        return answer
     }
 
     /// The whole current state (a query that returns everything).
     public func state() async throws(WorkflowError) -> W.State {
-        try await engine.liveInstance(id).read { $0 }
+        let start = ContinuousClock.now
+        let state = try await engine.liveInstance(id).read { $0 }
+        WorkflowMetrics.record(engine.core.metrics.queryLatency, since: start)
+        return state
     }
 
     /// Asks the workflow to stop; it receives `.cancelRequested` and runs its cleanup.

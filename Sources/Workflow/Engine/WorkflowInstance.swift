@@ -28,6 +28,10 @@ final class WorkflowInstance<W: WorkflowDefinition>: @unchecked Sendable {
         var activities: [ActivityID: PendingActivity<W.Activity>]
         var scopes: [ScopeID: WorkflowTime]
         var status: WorkflowStatus
+        /// The kinds of the records this step appends, counted once they are durable.
+        var kinds: [EventKind]
+        /// The event itself, for the commit observer.
+        var event: WorkflowEvent<W>
         var onCommit: (@Sendable (Result<Void, WorkflowError>) -> Void)?
     }
 
@@ -65,7 +69,8 @@ final class WorkflowInstance<W: WorkflowDefinition>: @unchecked Sendable {
         let transition = try machine.apply(event, at: core.clock.now())
         let step = Step(sequence: transition.records.first?.sequence ?? 0, commands: transition.commands,
                         timers: machine.timers, activities: machine.activities, scopes: machine.scopes,
-                        status: machine.status, onCommit: onCommit)
+                        status: machine.status, kinds: transition.records.map(\.kind), event: event,
+                        onCommit: onCommit)
         core.busy.begin()
         core.store.append(LogWriter.Item(workflowKey: key, workflowID: id.rawValue, records: transition.records,
                                          rowChanges: transition.rowChanges) { [self] result in
@@ -80,6 +85,10 @@ final class WorkflowInstance<W: WorkflowDefinition>: @unchecked Sendable {
             fail(with: error)
             step.onCommit?(result)
             return
+        }
+        core.metrics.appended(step.kinds)
+        if let observe = core.commitObserver.withLock({ $0 }) {
+            observe(CommittedEvent(workflowID: id, sequence: step.sequence, event: step.event, commands: step.commands))
         }
         // A stopped instance (shut down, or an earlier write failed) starts nothing new.
         lock.lock()

@@ -75,4 +75,15 @@ final class RecordingCallActions: AgentCallActions, @unchecked Sendable {
     func hangUp() async { record(.hangUp) }
     func sendDTMF(_ digits: String) async throws { record(.sendDTMF(digits)) }
     func joinConference(_ room: String) async throws { record(.joinConference(room)) }
+
+    private var toolReports: [ToolCallReport] = []
+    private var workflowNotices: [ConversationNotice] = []
+
+    /// Tool calls reported, in order.
+    var reports: [ToolCallReport] { lock.withLock { toolReports } }
+    /// Committed workflow steps reported, in order.
+    var notices: [ConversationNotice] { lock.withLock { workflowNotices } }
+
+    func report(_ toolCall: ToolCallReport) { lock.withLock { toolReports.append(toolCall) } }
+    func report(_ notice: ConversationNotice) { lock.withLock { workflowNotices.append(notice) } }
 }
