@@ -71,10 +71,12 @@ public final class AgentVoiceChannel: Sendable {
     // MARK: Media thread
 
     /// Takes the next 20 ms (``frameSamples``) the agent hears, advancing the clock one tick.
-    /// Frames of another length are ignored and counted.
-    public func hear(_ frame: UnsafeBufferPointer<Int16>) {
+    /// Frames of another length are ignored and counted. True when the frame's speech onset
+    /// stopped the agent (a barge-in): what it said this tick should not go out any more.
+    @discardableResult
+    public func hear(_ frame: UnsafeBufferPointer<Int16>) -> Bool {
         let frame = BorrowedFrame(input: frame)
-        state.withLock { $0.hear(frame.input) }
+        return state.withLock { $0.hear(frame.input) }
     }
 
     /// Fills the agent's next 20 ms; false when the agent is silent (the frame is zeroed).

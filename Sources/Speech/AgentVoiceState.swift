@@ -48,11 +48,14 @@ struct AgentVoiceState {
 
     // MARK: Hearing
 
-    mutating func hear(_ frame: UnsafeBufferPointer<Int16>) {
+    /// True when this frame's speech onset stopped the agent (a barge-in).
+    @discardableResult
+    mutating func hear(_ frame: UnsafeBufferPointer<Int16>) -> Bool {
         guard frame.count == Self.frameSamples else {
             statistics.invalidFrames += 1
-            return
+            return false
         }
+        var bargedIn = false
         let start = now
         statistics.framesHeard += 1
         applyRecognitionInbox()
@@ -70,7 +73,10 @@ struct AgentVoiceState {
         switch endpointer.process(isSpeech: isSpeech, at: start, frameDuration: Self.frameDuration) {
         case .speechStarted(let at)?:
             emit(.speechStarted(at: at))
-            if configuration.bargeInEnabled, !playback.isEmpty { bargeIn(at: start + Self.frameDuration) }
+            if configuration.bargeInEnabled, !playback.isEmpty {
+                bargeIn(at: start + Self.frameDuration)
+                bargedIn = true
+            }
             recognizer?.beginUtterance()
             for buffered in preRoll { feedRecognizer(buffered) }
         case .speechEnded(let at, _)?:
@@ -81,6 +87,7 @@ struct AgentVoiceState {
             if endpointer.isInUtterance { feedRecognizer(current) }
         }
         checkInterruptionDeadline()
+        return bargedIn
     }
 
     private mutating func feedRecognizer(_ frame: [Int16]) {

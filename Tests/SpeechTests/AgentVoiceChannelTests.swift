@@ -44,6 +44,7 @@ final class AgentVoiceChannelTests: XCTestCase {
             return XCTFail("no barge-in: \(driver.eventList)")
         }
         XCTAssertEqual(bargeIn.tick, onsetTick)
+        XCTAssertEqual(driver.silencedTicks, [onsetTick], "hear reports the barge-in on its tick, once")
         XCTAssertEqual(id, 7)
         let played = driver.playedSamples(through: onsetTick - 1)
         let expected = SpokenProgress(text: prompt.text, marks: prompt.marks, playedSamples: played, totalSamples: prompt.samples.count)

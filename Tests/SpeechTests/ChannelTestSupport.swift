@@ -38,6 +38,8 @@ final class ChannelDriver {
     private(set) var spoke: [Bool] = []
     /// Everything speak wrote, per tick.
     private(set) var output: [[Int16]] = []
+    /// Ticks whose heard frame stopped the agent (`hear` returned true).
+    private(set) var silencedTicks: [Int] = []
 
     init(_ channel: AgentVoiceChannel) {
         self.channel = channel
@@ -47,7 +49,8 @@ final class ChannelDriver {
     @discardableResult
     func step(hearing frame: [Int16]? = nil) -> Bool {
         let heard = frame ?? [Int16](repeating: 0, count: AgentVoiceChannel.frameSamples)
-        heard.withUnsafeBufferPointer { channel.hear($0) }
+        let silenced = heard.withUnsafeBufferPointer { channel.hear($0) }
+        if silenced { silencedTicks.append(tick) }
         var out = [Int16](repeating: 1, count: AgentVoiceChannel.frameSamples)
         let speaking = out.withUnsafeMutableBufferPointer { channel.speak(into: $0) }
         spoke.append(speaking)

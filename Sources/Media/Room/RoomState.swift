@@ -5,8 +5,10 @@ import Codecs
 /// 20 ms, with frames at ``sampleRate``; they must not block.
 public protocol RoomEndpoint: AnyObject, Sendable {
     var sampleRate: Int { get }
-    /// What the endpoint hears this tick (everyone but itself).
-    func hear(_ frame: UnsafeBufferPointer<Int16>)
+    /// What the endpoint hears this tick (everyone but itself). True when that silenced it (a
+    /// barge-in): the room then mixes this tick again without the frame it said, so listeners
+    /// get silence now rather than one tick later.
+    func hear(_ frame: UnsafeBufferPointer<Int16>) -> Bool
     /// Fills what the endpoint says this tick; false when it is silent.
     func speak(into frame: UnsafeMutableBufferPointer<Int16>) -> Bool
 }
@@ -67,6 +69,11 @@ final class RoomState: @unchecked Sendable {
         var stream: StreamState? {
             if case .stream(let s) = kind { return s }
             return nil
+        }
+
+        var isEndpoint: Bool {
+            if case .endpoint = kind { return true }
+            return false
         }
 
         /// Nothing about the member needs the decoded audio (it could be relayed).
@@ -195,12 +202,21 @@ final class RoomState: @unchecked Sendable {
         guard !relaying else { return }
         gatherInputs()
         mixer.mix(&channels)
+        // Endpoints hear first: one silenced by what it heard leaves this tick's mix.
+        var silenced = false
+        for (i, member) in members.enumerated() where member.isEndpoint {
+            if deliver(to: member, channel: i), channels[i].contributes {
+                channels[i].contributes = false
+                silenced = true
+            }
+        }
+        if silenced { mixer.mix(&channels) }
         if let recorder {
             mixer.sharedMix.withUnsafeBufferPointer { recorder.append($0) }
         }
         sharedPayloads.removeAll(keepingCapacity: true)
         for key in sharedFrames.keys { sharedFrames[key]?.valid = false }
-        for (i, member) in members.enumerated() { deliver(to: member, channel: i) }
+        for (i, member) in members.enumerated() where !member.isEndpoint { deliver(to: member, channel: i) }
         for (j, player) in players.enumerated().reversed() where player.finished {
             players.remove(at: j)
             onEvent(.playbackFinished(room: id, playback: player.id))
@@ -240,12 +256,14 @@ final class RoomState: @unchecked Sendable {
         }
     }
 
-    private func deliver(to member: Member, channel i: Int) {
+    /// Sends (or hands) the member its mix; true when an endpoint was silenced by it.
+    @discardableResult
+    private func deliver(to member: Member, channel i: Int) -> Bool {
         channels[i].hears = !member.deaf
         channels[i].outputGain = member.outputGain
         if member.deaf && member.outputOverride == nil && member.prompt == nil {
             member.stream?.markTalkspurt()
-            return
+            return false
         }
         // What the member hears at the room's rate.
         if var clip = member.outputOverride {
@@ -255,7 +273,7 @@ final class RoomState: @unchecked Sendable {
             for k in member.heard.indices { member.heard[k] = 0 }
         } else if channels[i].usesSharedMix, member.prompt == nil, let stream = member.stream, shareable(stream) {
             sendShared(to: stream, member: member)
-            return
+            return false
         } else {
             let source = channels[i].usesSharedMix ? mixer.sharedMix : channels[i].output
             member.heard.withUnsafeMutableBufferPointer { dst in
@@ -272,15 +290,17 @@ final class RoomState: @unchecked Sendable {
         member.heard.withUnsafeBufferPointer { member.down.push($0) }
         switch member.kind {
         case .stream(let stream):
-            guard stream.canSend else { return }
+            guard stream.canSend else { return false }
             while member.down.fifo.count >= stream.frameSize, stream.frameSize > 0 {
                 if member.own.count != stream.frameSize { member.own = [Int16](repeating: 0, count: stream.frameSize) }
                 guard member.down.pop(into: &member.own) else { break }
                 member.own.withUnsafeBufferPointer { stream.sendFrame($0) }
             }
+            return false
         case .endpoint(let endpoint):
             if member.own.count != endpoint.sampleRate / 50 { member.own = [Int16](repeating: 0, count: endpoint.sampleRate / 50) }
-            if member.down.pop(into: &member.own) { member.own.withUnsafeBufferPointer { endpoint.hear($0) } }
+            guard member.down.pop(into: &member.own) else { return false }
+            return member.own.withUnsafeBufferPointer { endpoint.hear($0) }
         }
     }
 

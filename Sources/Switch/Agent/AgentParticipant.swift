@@ -113,7 +113,7 @@ final class AgentParticipant: RoomEndpoint, @unchecked Sendable {
 
     // MARK: RoomEndpoint (media thread)
 
-    func hear(_ frame: UnsafeBufferPointer<Int16>) {
+    func hear(_ frame: UnsafeBufferPointer<Int16>) -> Bool {
         channel.hear(frame)
     }
 
