@@ -104,15 +104,8 @@ extension Switch {
     }
 
     private func handleForkResponse(_ event: SIPEvent, leg: OutboundLeg, call: Call) {
+        if answerTrunkChallenge(event, leg: leg) { return }
         let status = event.status
-        if status == 401 || status == 407, let credentials = leg.credentials, !leg.authTried {
-            // The provider challenges our INVITE: answer with the trunk's credentials, once.
-            leg.authTried = true
-            let header = event.message?.header(status == 401 ? "WWW-Authenticate" : "Proxy-Authenticate")
-            let realm = credentials.realm ?? header.flatMap { DigestChallenge($0)?.realm } ?? ""
-            sip.authenticate(leg.handle, realm: realm, user: credentials.user, password: credentials.password)
-            return
-        }
         switch status {
         case 100:
             return

@@ -1,0 +1,51 @@
+import ParleyConfig
+@testable import Switch
+import XCTest
+
+/// The dialplan side of a blind transfer: what each route makes of a dialled target, shared by
+/// REFER, the control API and the agent's transfer tool.
+final class TransferDestinationTests: XCTestCase {
+    private func resolve(_ route: ParleyConfiguration.Route?, agent: String? = nil, users: Set<String> = ["1003"],
+                         number: String = "1003", cap: Int = 30) -> TransferDestination {
+        TransferDestination.resolve(number: number, route: route, catalogAgent: agent,
+                                    isUser: { users.contains($0) }, maxRingSeconds: cap)
+    }
+
+    func testAKnownUserRingsForTheShorterOfItsTimeoutAndTheTransferCap() {
+        XCTAssertEqual(resolve(.user(extension: "1003", ringTimeoutSeconds: 60)), .user("1003", ringSeconds: 30))
+        XCTAssertEqual(resolve(.user(extension: "1003", ringTimeoutSeconds: 12)), .user("1003", ringSeconds: 12))
+        XCTAssertEqual(resolve(.user(extension: "1003", ringTimeoutSeconds: 0)), .user("1003", ringSeconds: 1))
+    }
+
+    func testAUserTheDirectoryDoesNotKnowIsUnknown() {
+        XCTAssertEqual(resolve(.user(extension: "1099", ringTimeoutSeconds: 20), number: "1099"), .unknown)
+    }
+
+    func testTrunkConferenceAndAgentRoutesAreTargets() {
+        XCTAssertEqual(resolve(.trunk(name: "provider", number: "15551234"), number: "915551234"),
+                       .trunk(name: "provider", number: "15551234"))
+        let settings = ParleyConfiguration.ConferenceSettings()
+        XCTAssertEqual(resolve(.conference(room: "3000", settings), number: "3000"), .conference(room: "3000", settings))
+        XCTAssertEqual(resolve(.agent(name: "receptionist"), number: "9000"), .agent(name: "receptionist", number: "9000"))
+    }
+
+    func testAnAgentClaimingTheNumberAnswersOnlyWhenTheDialplanHasNoRoute() {
+        XCTAssertEqual(resolve(nil, agent: "sales", number: "9050"), .agent(name: "sales", number: "9050"))
+        XCTAssertEqual(resolve(nil, number: "9050"), .unknown)
+        XCTAssertEqual(resolve(.reject(code: 403), agent: "sales", number: "9050"), .rejected(status: 403))
+    }
+
+    func testServicesAndRejectionsAreNotTargets() {
+        XCTAssertEqual(resolve(.echo, number: "9196"), .service)
+        XCTAssertEqual(resolve(.playback(sound: "music/hold", loop: true, hangupAtEnd: false), number: "9664"), .service)
+        XCTAssertEqual(resolve(.reject(code: 486), number: "8000"), .rejected(status: 486))
+    }
+
+    func testControlErrorsMapToTheStatusTheReferNotifyReports() {
+        XCTAssertEqual(Switch.notifyStatus(for: .unknownTarget("x")), 404)
+        XCTAssertEqual(Switch.notifyStatus(for: .unreachable(target: "x", status: 480)), 480)
+        XCTAssertEqual(Switch.notifyStatus(for: .notSupported("x")), 488)
+        XCTAssertEqual(Switch.notifyStatus(for: .wrongState("x")), 491)
+        XCTAssertEqual(Switch.notifyStatus(for: .shuttingDown), 503)
+    }
+}
