@@ -58,8 +58,14 @@ final class Call {
     var room: Room?
     /// Who placed the call (authenticated user or trunk caller), for caller ID on onward legs.
     var caller: DirectoryUser?
-    /// A transfer in progress (the callee's REFER).
+    /// A transfer in progress (a REFER, or the control API's).
     var transfer: TransferAttempt?
+    /// The leg that took the caller's place after the caller blind-transferred its callee (a
+    /// REFER on the caller's dialog): while it is set the call lives on without its caller, the
+    /// callee (``connected``) and this leg talking in ``room``, and ends when either leaves.
+    var standIn: OutboundLeg?
+    /// The caller's dialog is over while a stand-in keeps the call going (its end is deferred).
+    var callerGone = false
     /// The conference this call is in, its role there and its own controls.
     var conference: Conference?
     var conferenceRole: ConferenceRole = .none

@@ -95,7 +95,11 @@ extension Switch {
             handleLegRefer(event, leg: leg)
         case .bye:
             leg.ended = true
-            if let call = leg.call, call.connected === leg { hangUp(call, reason: "callee hung up") }
+            if let call = leg.call, call.standIn != nil, call.standIn === leg || call.connected === leg {
+                endTransferredBridge(call, reason: call.standIn === leg ? "transfer target hung up" : "callee hung up")
+            } else if let call = leg.call, call.connected === leg {
+                hangUp(call, reason: "callee hung up")
+            }
         case .state(.terminated):
             closeLeg(leg)
         default:
@@ -296,6 +300,10 @@ extension Switch {
             leg.ended = true
             sip.bye(leg.handle)
         }
+        if let standIn = call.standIn, !standIn.ended {
+            standIn.ended = true
+            sip.bye(standIn.handle)
+        }
         if let peer = call.control.peer {
             call.control.peer = nil
             peer.control.peer = nil
@@ -311,7 +319,11 @@ extension Switch {
         sip.destroy(leg.handle)
         if let call = leg.call {
             call.legs.removeAll { $0 === leg }
-            if call.connected === leg, call.phase != .ended { hangUp(call, reason: "callee left") }
+            if call.standIn != nil, call.standIn === leg || call.connected === leg {
+                endTransferredBridge(call, reason: "callee left")
+            } else if call.connected === leg, call.phase != .ended {
+                hangUp(call, reason: "callee left")
+            }
         }
     }
 }

@@ -19,11 +19,14 @@ extension Switch {
             call.endReason = "cancelled by caller"
             cancelForks(of: call, except: nil)
         case .bye:
+            // A caller that transferred its callee away leaves alone (Switch+CallerTransfer.swift).
+            if callerLeavesBridge(call, terminated: false) { return }
             call.endReason = "caller hung up"
             releaseLegs(of: call)
         case .byeResponse:
             if call.endReason == "unknown" { call.endReason = "we hung up" }
         case .state(.terminated):
+            if callerLeavesBridge(call, terminated: true) { return }
             finish(call)
         case .inviteResponse:
             // Only our own re-INVITEs (hold/resume) get responses on a call we answered.

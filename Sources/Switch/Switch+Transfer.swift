@@ -20,6 +20,9 @@ final class TransferAttempt {
     var room: Room?
     /// Told the outcome once: nil on success, else the final status.
     var finished: ((Int?) -> Void)?
+    /// The caller asked (a REFER on its own dialog): the callee is the transferee and the target
+    /// takes the caller's place (Switch+CallerTransfer.swift).
+    var fromCaller = false
 
     init(transferor: OutboundLeg?, event: String?, target: String) {
         self.transferor = transferor
@@ -88,16 +91,16 @@ extension Switch {
     }
 
     /// A REFER from the caller's side: an attended transfer (Replaces) is carried out like one
-    /// from the callee's side; a blind one is not yet (the transferee would be a callee leg) and is
-    /// reported as 501 in the NOTIFY so the phone knows, instead of a silent 202.
+    /// from the callee's side; a blind one sends the callee to the target in the caller's place
+    /// (Switch+CallerTransfer.swift).
     func handleCallerRefer(_ event: SIPEvent, call: Call) {
-        let cseq = event.message?.header("CSeq")?.split(separator: " ").first.map(String.init) ?? "1"
-        if let message = event.message, let referTo = message.header("Refer-To"), ReplacesHeader.isPresent(inReferTo: referTo) {
+        guard let message = event.message else { return }
+        let cseq = message.header("CSeq")?.split(separator: " ").first.map(String.init) ?? "1"
+        if let referTo = message.header("Refer-To"), ReplacesHeader.isPresent(inReferTo: referTo) {
             handleAttendedRefer(message, on: .inbound(call), event: "refer;id=\(cseq)")
             return
         }
-        call.logger.info("transfer from the caller's side not supported yet", metadata: ["refer-to": "\(event.message?.header("Refer-To") ?? "-")"])
-        notifyTransfer(call.handle, event: "refer;id=\(cseq)", status: 501, final: true)
+        handleCallerBlindRefer(message, call: call, event: "refer;id=\(cseq)")
     }
 
     /// Answers from the legs ringing a transfer target.
@@ -108,8 +111,8 @@ extension Switch {
         switch status {
         case 100..<200:
             guard status >= 180 else { return }
-            if let transferor = attempt.transferor, let event = attempt.event {
-                notifyTransfer(transferor, event: event, status: status, final: false)
+            if let handle = notifyHandle(attempt, call), let event = attempt.event {
+                notifyTransfer(handle, event: event, status: status, final: false)
             }
             reportTransfer(call, attempt, .trying)
         case 200..<300:
@@ -119,8 +122,12 @@ extension Switch {
                 return
             }
             if let timer = attempt.timer { sip.cancelTimer(timer) }
-            // The target takes the transferor's place in the caller's room.
             call.transfer = nil
+            if attempt.fromCaller {
+                completeCallerTransfer(call, attempt, target: leg)
+                return
+            }
+            // The target takes the transferor's place in the caller's room.
             if let transferor = attempt.transferor {
                 call.legs.removeAll { $0 === transferor }
                 call.room?.remove(member: transferor.stream.id)
@@ -148,14 +155,19 @@ extension Switch {
         guard let attempt = call.transfer else { return }
         call.transfer = nil
         if let timer = attempt.timer { sip.cancelTimer(timer) }
-        if let transferor = attempt.transferor, let event = attempt.event {
-            notifyTransfer(transferor, event: event, status: status, final: true)
+        if let handle = notifyHandle(attempt, call), let event = attempt.event {
+            notifyTransfer(handle, event: event, status: status, final: true)
         }
         if let room = attempt.room, room !== call.room { room.close() }
         call.logger.info("blind transfer failed; the call stays as it was", metadata: ["target": "\(attempt.target)", "status": "\(status)"])
         reportTransfer(call, attempt, .failed)
         attempt.finished?(status)
         attempt.finished = nil
+    }
+
+    /// The dialog the attempt's NOTIFYs go on: the caller's own, or the transferor leg's.
+    private func notifyHandle(_ attempt: TransferAttempt, _ call: Call) -> SIPHandle? {
+        attempt.fromCaller ? call.handle : attempt.transferor?.handle
     }
 
     /// A NOTIFY in the REFER's implicit subscription with a message/sipfrag status line.

@@ -168,4 +168,38 @@ final class TransferTargetTests: XCTestCase {
         // Kamailio relays to the gateway only an INVITE that answered its 407 with pbx's credentials.
         XCTAssertTrue(seen.contains("<sip:pbx@127.0.0.1"), "the INVITE comes from the trunk account:\n\(seen.prefix(2000))")
     }
+    /// Alice called Bob and transfers him to Carol: Bob and Carol end up talking, Alice is out
+    /// (NOTIFY 100 … 200, then her call closes), and the call ends once, when Bob hangs up.
+    func testTheCallerBlindTransfersTheCalleeToAThirdPhone() throws {
+        let server = try ParleyServer(name: "xfer-caller", extraTop: Self.users)
+        addTeardownBlock { server.stop() }
+        let alice = try phone("1001", password: "alice-secret", server: server, tone: 1200)
+        let bob = try phone("1002", password: "bob-secret", server: server, tone: 600)
+        let carol = try phone("1003", password: "carol-secret", server: server, tone: 900)
+        try aliceCallsBob(alice, bob, server: server)
+        _ = try alice.command("transfer", params: "sip:1003@127.0.0.1:\(server.sipPort)")
+        XCTAssertTrue(waitForLog("blind transfer completed", in: server), alice.output() + server.log)
+        XCTAssertTrue(carol.waitForEvent("CALL_ESTABLISHED", timeout: 20), carol.output())
+        XCTAssertTrue(alice.waitForEvent("CALL_CLOSED", timeout: 20), "the transferor stays in the call\n" + alice.output())
+        XCTAssertEqual(notifies(server).first, "100", server.log)
+        XCTAssertEqual(notifies(server).last, "200", server.log)
+        Thread.sleep(forTimeInterval: 4)
+        XCTAssertFalse(bob.messages.contains { $0.type == "CALL_CLOSED" }, "Bob's call must survive the transfer\n" + bob.output())
+        XCTAssertFalse(server.log.contains("call ended"), "the call goes on without its caller\n" + server.log)
+        _ = try bob.command("hangup")
+        XCTAssertTrue(carol.waitForEvent("CALL_CLOSED", timeout: 20), "Carol is hung up with Bob\n" + carol.output())
+        XCTAssertTrue(waitForLog("call ended", in: server), server.log)
+        Thread.sleep(forTimeInterval: 1)
+        XCTAssertEqual(server.log.components(separatedBy: "call ended").count - 1, 1, server.log)
+        XCTAssertTrue(server.log.contains("reason=callee hung up"), server.log)
+        bob.stop()
+        carol.stop()
+        let (toBob, rate) = try recording(bob)
+        let bobTail = toBob[max(0, toBob.count - 3 * rate)..<max(0, toBob.count - rate / 2)]
+        XCTAssertGreaterThan(AudioAnalysis.amplitude(of: 900, in: bobTail, sampleRate: rate), 1000, "Bob hears Carol")
+        XCTAssertLessThan(AudioAnalysis.amplitude(of: 1200, in: bobTail, sampleRate: rate), 200, "Alice is gone")
+        let (toCarol, carolRate) = try recording(carol)
+        let carolTail = toCarol[max(0, toCarol.count - 3 * carolRate)..<max(0, toCarol.count - carolRate / 2)]
+        XCTAssertGreaterThan(AudioAnalysis.amplitude(of: 600, in: carolTail, sampleRate: carolRate), 1000, "Carol hears Bob")
+    }
 }
