@@ -131,6 +131,8 @@ final class OutboundLeg {
     /// Credentials for a provider's 401/407 (trunk legs), and whether they were tried.
     var credentials: (user: String, password: String, realm: String?)?
     var authTried = false
+    /// The directory user this leg rings (a fork of a user call), for finding a shared party.
+    var user: String?
     /// Parley's own call control on this leg (our hold re-INVITEs).
     let control = LegControl()
 

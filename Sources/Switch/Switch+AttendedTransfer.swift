@@ -74,7 +74,7 @@ extension Switch {
             return .failure(status: 481, reason: "a far end is not connected")
         }
         guard join(transferee, target) else {
-            return .failure(status: 501, reason: "both far ends are legs Parley placed; joining them is not supported")
+            return .failure(status: 501, reason: "the two far ends cannot be joined")
         }
         logger.info("attended transfer completed", metadata: ["transferee": "\(transferee.logName)", "target": "\(target.logName)",
                                                               "room": "\(transferee.room.map { "\($0.id)" } ?? "-")"])

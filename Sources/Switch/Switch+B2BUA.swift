@@ -60,6 +60,7 @@ extension Switch {
                     continue
                 }
                 let leg = OutboundLeg(handle: handle, contact: binding.contactURI, stream: stream, offer: pending, local: local, call: call)
+                leg.user = callee
                 legs.append(leg)
                 outbound[handle] = leg
                 callsByStream[stream.id] = call.handle

@@ -48,4 +48,14 @@ final class TransferDestinationTests: XCTestCase {
         XCTAssertEqual(Switch.notifyStatus(for: .wrongState("x")), 491)
         XCTAssertEqual(Switch.notifyStatus(for: .shuttingDown), 503)
     }
+
+    func testTheSharedPartyOfTwoCallsIsFoundByUser() throws {
+        let user: (String) -> String? = { $0.hasPrefix("anon") ? nil : String($0.prefix(4)) }
+        // A->B and B->C: B is the callee of the first call and the caller of the second.
+        let pair = try XCTUnwrap(Switch.sharedParty(["1001-a", "1002-b1"], ["1002-b2", "1003-c"], user: user))
+        XCTAssertEqual(pair.0, "1002-b1")
+        XCTAssertEqual(pair.1, "1002-b2")
+        XCTAssertNil(Switch.sharedParty(["1001-a", "1002-b"], ["1003-c", "1004-d"], user: user))
+        XCTAssertNil(Switch.sharedParty(["anon-1", "1002-b"], ["anon-2", "1003-c"], user: user), "no user, no match")
+    }
 }
