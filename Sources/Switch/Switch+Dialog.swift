@@ -191,6 +191,9 @@ extension Switch {
             sip.bye(call.handle)
             call.phase = .ending
             releaseLegs(of: call)
+        case .ending where call.standIn != nil:
+            // The caller left a transfer's bridge: hanging up ends its two remaining parties.
+            endTransferredBridge(call, reason: reason)
         case .ending, .ended:
             break
         }

@@ -202,4 +202,23 @@ final class TransferTargetTests: XCTestCase {
         let carolTail = toCarol[max(0, toCarol.count - 3 * carolRate)..<max(0, toCarol.count - carolRate / 2)]
         XCTAssertGreaterThan(AudioAnalysis.amplitude(of: 600, in: carolTail, sampleRate: carolRate), 1000, "Carol hears Bob")
     }
+
+    /// A caller's transfer to a user with no phone registered: NOTIFY 100 then 480, and Parley
+    /// itself ends nothing (baresip 1.0 then hangs up on its own: "transfer failed").
+    func testAFailedCallerTransferIsReportedAndParleyKeepsTheCall() throws {
+        let server = try ParleyServer(name: "xfer-caller-fail", extraTop: Self.users)
+        addTeardownBlock { server.stop() }
+        let alice = try phone("1001", password: "alice-secret", server: server, tone: 1200)
+        let bob = try phone("1002", password: "bob-secret", server: server, tone: 600)
+        try aliceCallsBob(alice, bob, server: server)
+        _ = try alice.command("transfer", params: "sip:1003@127.0.0.1:\(server.sipPort)")
+        XCTAssertTrue(waitForLog("blind transfer failed", in: server), alice.output() + server.log)
+        let deadline = Date().addingTimeInterval(20)
+        while !alice.output().contains("transfer failed: 480"), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        XCTAssertTrue(alice.output().contains("transfer failed: 480"), alice.output())
+        XCTAssertEqual(notifies(server), ["100", "480"], server.log)
+        XCTAssertTrue(bob.waitForEvent("CALL_CLOSED", timeout: 20), bob.output())
+        XCTAssertTrue(waitForLog("call ended", in: server), server.log)
+        XCTAssertTrue(server.log.contains("reason=caller hung up"), "only the transferor's own BYE ends the call\n" + server.log)
+    }
 }
