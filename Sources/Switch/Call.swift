@@ -14,6 +14,8 @@ enum CallTarget {
     case conference(room: String, ParleyConfiguration.ConferenceSettings)
     /// The AI agent `name` answers (dialled as `number`).
     case agent(name: String, number: String)
+    /// The caller picks up the call parked in `slot` (Switch+Park.swift).
+    case pickup(slot: String)
 }
 
 /// One inbound call leg and what it is connected to. Lives on the SIP thread only.
@@ -110,7 +112,7 @@ final class Call {
     /// Conferences and agents are answered by Parley itself (no onward leg to wait for).
     var isAnsweredByParley: Bool {
         switch target {
-        case .conference, .agent: return true
+        case .conference, .agent, .pickup: return true
         case .service, .user, .trunk: return false
         }
     }

@@ -249,6 +249,8 @@ extension Switch {
             done(.unsupportedTarget(target, kind: "a service"))
         case .agent:
             done(.unsupportedTarget(target, kind: "an agent"))
+        case .park:
+            done(.unsupportedTarget(target, kind: "a parking slot"))
         case .rejected(let code):
             done(.unreachable(target, status: code))
         case .unknown:

@@ -52,6 +52,14 @@ extension Switch {
                 self.startAgent(call, name: name, number: number)
                 return call.agent != nil
             }
+        case .park(let slot, let timeout):
+            guard call.agent == nil, call.conference == nil else { return .notSupported("the call has an agent or a conference") }
+            guard parkingLot[slot].flatMap({ liveParked($0) }) == nil else { return .unreachable(target: target, status: 486) }
+            let parker = transferor?.user ?? transferor.flatMap { Self.userPart(of: $0.contact) }
+            return answerTransferHere(call, target: target, transferor: transferor, event: event, finished: finished) {
+                self.park(call, slot: slot, timeoutSeconds: timeout, parker: parker)
+                return true
+            }
         case .service:
             return .notSupported("\(target) is a service; a call cannot be transferred to it")
         case .rejected(let status):

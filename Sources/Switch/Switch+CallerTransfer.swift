@@ -58,7 +58,7 @@ extension Switch {
             seconds = ring
         case .trunk(let name, let number):
             attempt.legs = [trunkLeg(call, trunkName: name, number: number, caller: transferee, room: room, headers: headers)].compactMap { $0 }
-        case .conference, .agent:
+        case .conference, .agent, .park:
             return .notSupported("\(target) answers by itself; only the caller's own call can be transferred to it")
         case .service:
             return .notSupported("\(target) is a service; a call cannot be transferred to it")

@@ -13,6 +13,8 @@ enum TransferDestination: Equatable {
     case conference(room: String, ParleyConfiguration.ConferenceSettings)
     /// The AI agent `name` answers the transferee (dialled as `number`).
     case agent(name: String, number: String)
+    /// The transferee waits in parking slot `slot` (Switch+Park.swift).
+    case park(slot: String, timeoutSeconds: Int)
     /// A service extension (echo, playback): not a transfer target.
     case service
     /// The dialplan refuses the number with this final status.
@@ -35,6 +37,8 @@ enum TransferDestination: Equatable {
             return .conference(room: room, settings)
         case .agent(let name):
             return .agent(name: name, number: number)
+        case .park(let slot, let timeout):
+            return .park(slot: slot, timeoutSeconds: timeout)
         case .echo, .playback:
             return .service
         case .reject(let code):

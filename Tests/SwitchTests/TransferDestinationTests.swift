@@ -29,6 +29,10 @@ final class TransferDestinationTests: XCTestCase {
         XCTAssertEqual(resolve(.agent(name: "receptionist"), number: "9000"), .agent(name: "receptionist", number: "9000"))
     }
 
+    func testAParkingSlotIsATarget() {
+        XCTAssertEqual(resolve(.park(slot: "7001", timeoutSeconds: 45), number: "7001"), .park(slot: "7001", timeoutSeconds: 45))
+    }
+
     func testAnAgentClaimingTheNumberAnswersOnlyWhenTheDialplanHasNoRoute() {
         XCTAssertEqual(resolve(nil, agent: "sales", number: "9050"), .agent(name: "sales", number: "9050"))
         XCTAssertEqual(resolve(nil, number: "9050"), .unknown)
