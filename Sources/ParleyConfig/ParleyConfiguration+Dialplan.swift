@@ -1,7 +1,7 @@
 import Foundation
 
 extension ParleyConfiguration {
-    static let actions = ["echo", "playback", "user", "trunk", "reject", "conference", "agent"]
+    static let actions = ["echo", "playback", "user", "trunk", "reject", "conference", "agent", "park"]
 
     /// Keys that belong to some actions only, with the actions they belong to.
     private static let actionKeys: [(key: String, actions: Set<String>)] = [
@@ -14,6 +14,7 @@ extension ParleyConfiguration {
         ("max_members", ["conference"]), ("end_with_moderator", ["conference"]), ("record", ["conference"]),
         ("rate", ["conference"]), ("tones", ["conference"]),
         ("agent", ["agent"]),
+        ("timeout_s", ["park"]),
     ]
 
     /// Reads `dialplan:`; users and trunks must already be read, since entries refer to them.
@@ -31,8 +32,8 @@ extension ParleyConfiguration {
             for (key, owners) in actionKeys where !owners.contains(action) {
                 if let misplaced = m[key] { throw misplaced.error("'\(key)' applies only to \(owners.sorted().joined(separator: " and "))") }
             }
-            if action != "trunk", action != "reject", action != "conference", !(match.isExact) {
-                throw matchNode.error("'prefix' and 'pattern' apply only to actions trunk, reject and conference; \(action) needs an exact 'extension'")
+            if !["trunk", "reject", "conference", "park"].contains(action), !(match.isExact) {
+                throw matchNode.error("'prefix' and 'pattern' apply only to actions trunk, reject, conference and park; \(action) needs an exact 'extension'")
             }
             var rule = DialplanRule(match: match, target: .echo, line: item.line)
             rule.earlyMediaMilliseconds = try m["early_media_ms"]?.int(in: 0...60_000) ?? 0
@@ -43,6 +44,7 @@ extension ParleyConfiguration {
             case "reject": rule.target = .reject(code: try m["code"]?.int(in: 400...699) ?? 403)
             case "conference": rule.target = .conference(try readConference(m))
             case "agent": rule.target = .agent(name: try readAgentName(m, item: item))
+            case "park": rule.target = .park(timeoutSeconds: try m["timeout_s"]?.int(in: 5...3600) ?? 60)
             default: rule.target = .echo
             }
             if case .exact(let number) = match {
@@ -66,7 +68,7 @@ extension ParleyConfiguration {
             case .playback(let sound, let loop, let hangupAtEnd):
                 return Extension(number: number, action: .playback(sound: sound, loop: loop, hangupAtEnd: hangupAtEnd),
                                  earlyMediaMilliseconds: rule.earlyMediaMilliseconds, line: rule.line)
-            case .user, .trunk, .reject, .conference, .agent:
+            case .user, .trunk, .reject, .conference, .agent, .park:
                 return nil
             }
         }

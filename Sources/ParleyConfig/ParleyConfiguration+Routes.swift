@@ -15,6 +15,10 @@ extension ParleyConfiguration {
         case conference(room: String, ConferenceSettings)
         /// Answered by the AI agent defined as `name` in the agents folder.
         case agent(name: String)
+        /// Parking slot `slot` (the dialled number): a call transferred here waits with hold
+        /// music, a call dialling it picks the parked call up; after `timeoutSeconds` the parked
+        /// call rings whoever parked it.
+        case park(slot: String, timeoutSeconds: Int)
     }
 
     /// A `conference` dialplan entry: who may join a room and how it behaves.
@@ -59,6 +63,8 @@ extension ParleyConfiguration {
             case conference(ConferenceSettings)
             /// The agent named `name` (a file in the agents folder) answers.
             case agent(name: String)
+            /// A parking slot (each number the entry matches is one slot).
+            case park(timeoutSeconds: Int)
         }
 
         public var match: Match
@@ -102,6 +108,8 @@ extension ParleyConfiguration {
                 return .conference(room: settings.room ?? dialled, settings)
             case .agent(let name):
                 return .agent(name: name)
+            case .park(let timeout):
+                return .park(slot: dialled, timeoutSeconds: timeout)
             }
         }
     }

@@ -14,6 +14,8 @@ enum CallTarget {
     case conference(room: String, ParleyConfiguration.ConferenceSettings)
     /// The AI agent `name` answers (dialled as `number`).
     case agent(name: String, number: String)
+    /// The caller picks up the call parked in `slot` (Switch+Park.swift).
+    case pickup(slot: String)
 }
 
 /// One inbound call leg and what it is connected to. Lives on the SIP thread only.
@@ -58,8 +60,14 @@ final class Call {
     var room: Room?
     /// Who placed the call (authenticated user or trunk caller), for caller ID on onward legs.
     var caller: DirectoryUser?
-    /// A transfer in progress (the callee's REFER).
+    /// A transfer in progress (a REFER, or the control API's).
     var transfer: TransferAttempt?
+    /// The leg that took the caller's place after the caller blind-transferred its callee (a
+    /// REFER on the caller's dialog): while it is set the call lives on without its caller, the
+    /// callee (``connected``) and this leg talking in ``room``, and ends when either leaves.
+    var standIn: OutboundLeg?
+    /// The caller's dialog is over while a stand-in keeps the call going (its end is deferred).
+    var callerGone = false
     /// The conference this call is in, its role there and its own controls.
     var conference: Conference?
     var conferenceRole: ConferenceRole = .none
@@ -104,7 +112,7 @@ final class Call {
     /// Conferences and agents are answered by Parley itself (no onward leg to wait for).
     var isAnsweredByParley: Bool {
         switch target {
-        case .conference, .agent: return true
+        case .conference, .agent, .pickup: return true
         case .service, .user, .trunk: return false
         }
     }
@@ -125,6 +133,8 @@ final class OutboundLeg {
     /// Credentials for a provider's 401/407 (trunk legs), and whether they were tried.
     var credentials: (user: String, password: String, realm: String?)?
     var authTried = false
+    /// The directory user this leg rings (a fork of a user call), for finding a shared party.
+    var user: String?
     /// Parley's own call control on this leg (our hold re-INVITEs).
     let control = LegControl()
 

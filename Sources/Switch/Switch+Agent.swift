@@ -68,7 +68,14 @@ extension Switch {
     /// Puts the agent in the answered call: a 16 kHz room with the caller and the participant,
     /// then the conversation (its greeting plays as soon as it is synthesized).
     func startAgent(_ call: Call) {
-        guard case .agent(let name, let number) = call.target, call.agent == nil else { return }
+        guard case .agent(let name, let number) = call.target else { return }
+        startAgent(call, name: name, number: number)
+    }
+
+    /// Puts agent `name` (dialled as `number`) in the answered call, whatever the call was for
+    /// (its own target, or a blind transfer to the agent).
+    func startAgent(_ call: Call, name: String, number: String) {
+        guard call.agent == nil else { return }
         guard let agents, let definition = agents.catalog.current(named: name) else {
             call.logger.error("no agent definition loaded for this call", metadata: ["agent": "\(name)"])
             hangUp(call, reason: "agent unavailable")
@@ -209,13 +216,13 @@ extension Switch {
         guard let link = call.agent, !link.left else { return done(.callGone) }
         guard link.transfer == nil else { return done(.transferInProgress) }
         let transfer = AgentTransfer(target: target, mode: mode, done: done)
-        switch configuration.route(for: target) {
-        case .user(let callee, let timeout):
-            guard let pbx, pbx.directory.user(callee) != nil else { return done(.unknownTarget(target)) }
+        switch transferDestination(for: target) {
+        case .user(let callee, let seconds):
+            guard let pbx else { return done(.unknownTarget(target)) }
             let contacts = pbx.location.contacts(for: callee, now: Date())
             guard !contacts.isEmpty else { return done(.unreachable(target, status: 480)) }
             transfer.legs = fork(call, to: callee, contacts: contacts, caller: callerIdentity(call), room: link.room)
-            startRinging(call, link: link, transfer: transfer, seconds: min(timeout, Self.agentTransferRingSeconds))
+            startRinging(call, link: link, transfer: transfer, seconds: min(seconds, Self.agentTransferRingSeconds))
         case .trunk(let name, let number):
             guard let leg = trunkLeg(call, trunkName: name, number: number, caller: callerIdentity(call), room: link.room) else {
                 return done(.unreachable(target, status: 503))
@@ -229,13 +236,15 @@ extension Switch {
                 return done(nil)
             }
             done(error)
-        case .echo, .playback:
+        case .service:
             done(.unsupportedTarget(target, kind: "a service"))
         case .agent:
             done(.unsupportedTarget(target, kind: "an agent"))
-        case .reject(let code):
+        case .park:
+            done(.unsupportedTarget(target, kind: "a parking slot"))
+        case .rejected(let code):
             done(.unreachable(target, status: code))
-        case nil:
+        case .unknown:
             done(.unknownTarget(target))
         }
     }
@@ -258,6 +267,7 @@ extension Switch {
     /// Answers from the legs ringing the agent's transfer target.
     func handleAgentTransferResponse(_ event: SIPEvent, leg: OutboundLeg, call: Call) {
         guard let link = call.agent, let transfer = link.transfer else { return }
+        if answerTrunkChallenge(event, leg: leg) { return }
         let status = event.status
         switch status {
         case 100..<200:

@@ -10,8 +10,9 @@ import SIP
 /// legs (B only ever sees Parley's Call-IDs and tags), so instead of sending an INVITE with
 /// Replaces anywhere Parley finds the named dialog itself, joins the two far ends (A and C) in one
 /// room, reports `SIP/2.0 200 OK` in the NOTIFY, and ends both of B's dialogs with BYE. The
-/// Replaces must name a confirmed dialog of ours other than the REFER's own: an unknown one is
-/// reported as 481, a dialog already ending as 603 (RFC 3891 §3), and nothing changes then.
+/// Replaces must name a dialog of ours other than the REFER's own: an unknown one is reported as
+/// 481, a dialog already ending as 603 (RFC 3891 §3), and nothing changes then. A consultation
+/// call of B's still ringing is a semi-attended transfer (Switch+RingingTransfer.swift).
 extension Switch {
     /// A REFER whose Refer-To carries Replaces, on either of our legs (SIP thread).
     func handleAttendedRefer(_ message: SIPMessage, on referrer: Party, event eventName: String) {
@@ -33,7 +34,7 @@ extension Switch {
         }
     }
 
-    private enum AttendedOutcome {
+    enum AttendedOutcome {
         case success(replaced: Party)
         case failure(status: Int, reason: String)
     }
@@ -49,6 +50,10 @@ extension Switch {
         guard !replaced.isSame(as: referrer) else { return .failure(status: 400, reason: "Replaces names the REFER's own dialog") }
         guard referrer.call?.transfer == nil, replaced.call?.transfer == nil else {
             return .failure(status: 491, reason: "a blind transfer of one of the calls is still under way")
+        }
+        if case .inbound(let consultation) = replaced, consultation.phase == .offered {
+            // The transferor's own consultation call is still ringing: semi-attended transfer.
+            return transferToRinging(consultation, referrer: referrer, logger: logger)
         }
         switch ReplacesDecision.decide(state: replaced.dialogState, role: replaced.role, earlyOnly: replaces.earlyOnly) {
         case .reject(let status):
@@ -69,7 +74,7 @@ extension Switch {
             return .failure(status: 481, reason: "a far end is not connected")
         }
         guard join(transferee, target) else {
-            return .failure(status: 501, reason: "both far ends are legs Parley placed; joining them is not supported")
+            return .failure(status: 501, reason: "the two far ends cannot be joined")
         }
         logger.info("attended transfer completed", metadata: ["transferee": "\(transferee.logName)", "target": "\(target.logName)",
                                                               "room": "\(transferee.room.map { "\($0.id)" } ?? "-")"])

@@ -60,6 +60,7 @@ extension Switch {
                     continue
                 }
                 let leg = OutboundLeg(handle: handle, contact: binding.contactURI, stream: stream, offer: pending, local: local, call: call)
+                leg.user = callee
                 legs.append(leg)
                 outbound[handle] = leg
                 callsByStream[stream.id] = call.handle
@@ -95,7 +96,11 @@ extension Switch {
             handleLegRefer(event, leg: leg)
         case .bye:
             leg.ended = true
-            if let call = leg.call, call.connected === leg { hangUp(call, reason: "callee hung up") }
+            if let call = leg.call, call.standIn != nil, call.standIn === leg || call.connected === leg {
+                endTransferredBridge(call, reason: call.standIn === leg ? "transfer target hung up" : "callee hung up")
+            } else if let call = leg.call, call.connected === leg {
+                hangUp(call, reason: "callee hung up")
+            }
         case .state(.terminated):
             closeLeg(leg)
         default:
@@ -104,15 +109,8 @@ extension Switch {
     }
 
     private func handleForkResponse(_ event: SIPEvent, leg: OutboundLeg, call: Call) {
+        if answerTrunkChallenge(event, leg: leg) { return }
         let status = event.status
-        if status == 401 || status == 407, let credentials = leg.credentials, !leg.authTried {
-            // The provider challenges our INVITE: answer with the trunk's credentials, once.
-            leg.authTried = true
-            let header = event.message?.header(status == 401 ? "WWW-Authenticate" : "Proxy-Authenticate")
-            let realm = credentials.realm ?? header.flatMap { DigestChallenge($0)?.realm } ?? ""
-            sip.authenticate(leg.handle, realm: realm, user: credentials.user, password: credentials.password)
-            return
-        }
         switch status {
         case 100:
             return
@@ -303,6 +301,10 @@ extension Switch {
             leg.ended = true
             sip.bye(leg.handle)
         }
+        if let standIn = call.standIn, !standIn.ended {
+            standIn.ended = true
+            sip.bye(standIn.handle)
+        }
         if let peer = call.control.peer {
             call.control.peer = nil
             peer.control.peer = nil
@@ -318,7 +320,11 @@ extension Switch {
         sip.destroy(leg.handle)
         if let call = leg.call {
             call.legs.removeAll { $0 === leg }
-            if call.connected === leg, call.phase != .ended { hangUp(call, reason: "callee left") }
+            if call.standIn != nil, call.standIn === leg || call.connected === leg {
+                endTransferredBridge(call, reason: "callee left")
+            } else if call.connected === leg, call.phase != .ended {
+                hangUp(call, reason: "callee left")
+            }
         }
     }
 }

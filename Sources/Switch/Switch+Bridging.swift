@@ -88,8 +88,9 @@ extension Switch {
 
     /// Connects two far ends, each leaving its current partner: the dialogs a transferor had with
     /// them. An inbound call keeps its room and takes the other party in; two inbound calls
-    /// share the first one's room. Two outgoing legs cannot be joined (neither has a call to own
-    /// the bridge): false, and nothing is changed.
+    /// share the first one's room. Two outgoing legs are joined in the first one's call, the
+    /// second standing in for that call's caller (which then leaves alone, see
+    /// Switch+CallerTransfer.swift); false, and nothing changed, when that call cannot host them.
     func join(_ first: Party, _ second: Party) -> Bool {
         switch (first, second) {
         case (.inbound(let call), .outbound(let leg)), (.outbound(let leg), .inbound(let call)):
@@ -103,14 +104,29 @@ extension Switch {
             unlinkPartner(of: b)
             peer(a, with: b)
             return true
-        case (.outbound, .outbound):
-            return false
+        case (.outbound(let first), .outbound(let second)):
+            guard let owner = first.call, owner.connected === first, owner.standIn == nil, let room = owner.room,
+                  let other = second.call, other !== owner, other.connected === second else { return false }
+            unlinkPartner(of: other)
+            room.remove(member: owner.stream.id)
+            second.call = owner
+            callsByStream[second.stream.id] = owner.handle
+            room.add(second.stream)
+            owner.standIn = second
+            return true
         }
     }
 
     /// Ends one of our dialogs that a transfer or Replaces took out of its bridge.
     func end(_ party: Party, reason: String) {
         switch party {
+        case .inbound(let call) where call.standIn != nil:
+            // Its callee and the stand-in talk on: only this dialog ends.
+            call.endReason = reason
+            if call.isUp {
+                call.phase = .ending
+                sip.bye(call.handle)
+            }
         case .inbound(let call):
             hangUp(call, reason: reason)
         case .outbound(let leg):

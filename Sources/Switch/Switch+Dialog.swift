@@ -19,11 +19,14 @@ extension Switch {
             call.endReason = "cancelled by caller"
             cancelForks(of: call, except: nil)
         case .bye:
+            // A caller that transferred its callee away leaves alone (Switch+CallerTransfer.swift).
+            if callerLeavesBridge(call, terminated: false) { return }
             call.endReason = "caller hung up"
             releaseLegs(of: call)
         case .byeResponse:
             if call.endReason == "unknown" { call.endReason = "we hung up" }
         case .state(.terminated):
+            if callerLeavesBridge(call, terminated: true) { return }
             finish(call)
         case .inviteResponse:
             // Only our own re-INVITEs (hold/resume) get responses on a call we answered.
@@ -188,6 +191,9 @@ extension Switch {
             sip.bye(call.handle)
             call.phase = .ending
             releaseLegs(of: call)
+        case .ending where call.standIn != nil:
+            // The caller left a transfer's bridge: hanging up ends its two remaining parties.
+            endTransferredBridge(call, reason: reason)
         case .ending, .ended:
             break
         }

@@ -59,6 +59,10 @@ extension Switch {
                 target = .conference(room: room, settings)
             case .agent(let name):
                 target = .agent(name: name, number: destination)
+            case .park:
+                // Parked calls are picked up by the PBX's own users only.
+                sip.respond(handle, status: 403)
+                return
             case .reject(let code):
                 log.info("call rejected by the dialplan", metadata: ["to": "\(destination)", "status": "\(code)"])
                 sip.respond(handle, status: code)
@@ -105,6 +109,13 @@ extension Switch {
                 ringTimeout = timeout
             case .trunk(let name, let out):
                 target = .trunk(name: name, number: out)
+            case .park(let slot, _):
+                guard parkingLot[slot].flatMap({ liveParked($0) }) != nil else {
+                    log.info("pickup refused: nothing parked", metadata: ["slot": "\(slot)"])
+                    sip.respond(handle, status: 404)
+                    return
+                }
+                target = .pickup(slot: slot)
             default:
                 log.info("call rejected: no such extension", metadata: ["to": "\(number)", "from": "\(message.from ?? "?")"])
                 sip.respond(handle, status: 404)
@@ -224,6 +235,7 @@ extension Switch {
             // hears the PIN prompt) once media is negotiated.
             if case .conference = call.target, call.audio != nil { startConference(call) }
             if case .agent = call.target, call.audio != nil { startAgent(call) }
+            if case .pickup(let slot) = call.target { pickUp(call, slot: slot) }
             return
         }
         switch service.action {

@@ -20,6 +20,9 @@ final class TransferAttempt {
     var room: Room?
     /// Told the outcome once: nil on success, else the final status.
     var finished: ((Int?) -> Void)?
+    /// The caller asked (a REFER on its own dialog): the callee is the transferee and the target
+    /// takes the caller's place (Switch+CallerTransfer.swift).
+    var fromCaller = false
 
     init(transferor: OutboundLeg?, event: String?, target: String) {
         self.transferor = transferor
@@ -29,8 +32,10 @@ final class TransferAttempt {
 }
 
 /// Blind transfer (RFC 3515 REFER, RFC 5589): the callee of a user call sends REFER with a target;
-/// nua has answered 202. We report "100 Trying" in a NOTIFY, ring the target for the caller (the
-/// transferee, with the REFER's Referred-By), and on its answer move the caller's room over to it:
+/// nua has answered 202. We report "100 Trying" in a NOTIFY and send the caller (the transferee)
+/// wherever the dialplan sends the number (Switch+BlindTransfer.swift): a conference or an agent
+/// takes it at once (NOTIFY 200); a user or a trunk number is rung for it (with the REFER's
+/// Referred-By; a provider's 401/407 answered), and on its answer the caller's room moves over:
 /// the target joins, the transferor leaves (NOTIFY 200, then BYE if it does not hang up itself). A
 /// target that fails is reported in the NOTIFY and the original call stays as it was. A Refer-To
 /// carrying Replaces is an attended transfer instead (Switch+AttendedTransfer.swift).
@@ -58,30 +63,16 @@ extension Switch {
             notifyTransfer(leg, event: eventName, status: 400, final: true)
             return
         }
-        let attempt = TransferAttempt(transferor: leg, event: eventName, target: number)
         // RFC 3892: who asked for the transfer travels on to the target in our INVITE.
         let referredBy = message.header("Referred-By")
         call.logger.info("blind transfer requested", metadata: ["target": "\(number)", "by": "\(leg.contact)",
                                                                 "referred-by": "\(referredBy ?? "-")"])
         notifyTransfer(leg, event: eventName, status: 100, final: false)
-        guard let pbx, case .user(let callee, let timeout) = configuration.route(for: number), pbx.directory.user(callee) != nil else {
-            call.logger.info("transfer target not reachable by transfer", metadata: ["target": "\(number)"])
-            notifyTransfer(leg, event: eventName, status: 404, final: true)
-            return
+        if let refusal = blindTransfer(call, to: number, transferor: leg, event: eventName,
+                                       headers: referredBy.map { ["Referred-By: \($0)"] } ?? []) {
+            call.logger.info("blind transfer failed before ringing", metadata: ["target": "\(number)", "why": "\(refusal)"])
+            notifyTransfer(leg, event: eventName, status: Self.notifyStatus(for: refusal), final: true)
         }
-        let contacts = pbx.location.contacts(for: callee, now: Date())
-        guard !contacts.isEmpty, let room = call.room else {
-            call.logger.info("transfer target offline", metadata: ["target": "\(callee)"])
-            notifyTransfer(leg, event: eventName, status: 480, final: true)
-            return
-        }
-        attempt.legs = fork(call, to: callee, contacts: contacts, caller: call.caller, room: room,
-                            headers: referredBy.map { ["Referred-By: \($0)"] } ?? [])
-        guard !attempt.legs.isEmpty else {
-            notifyTransfer(leg, event: eventName, status: 503, final: true)
-            return
-        }
-        startTransfer(attempt, on: call, ringSeconds: min(timeout, Self.transferRingSeconds))
     }
 
     /// The target's legs are ringing: the attempt becomes the call's, with its ring timer.
@@ -100,27 +91,28 @@ extension Switch {
     }
 
     /// A REFER from the caller's side: an attended transfer (Replaces) is carried out like one
-    /// from the callee's side; a blind one is not yet (the transferee would be a callee leg) and is
-    /// reported as 501 in the NOTIFY so the phone knows, instead of a silent 202.
+    /// from the callee's side; a blind one sends the callee to the target in the caller's place
+    /// (Switch+CallerTransfer.swift).
     func handleCallerRefer(_ event: SIPEvent, call: Call) {
-        let cseq = event.message?.header("CSeq")?.split(separator: " ").first.map(String.init) ?? "1"
-        if let message = event.message, let referTo = message.header("Refer-To"), ReplacesHeader.isPresent(inReferTo: referTo) {
+        guard let message = event.message else { return }
+        let cseq = message.header("CSeq")?.split(separator: " ").first.map(String.init) ?? "1"
+        if let referTo = message.header("Refer-To"), ReplacesHeader.isPresent(inReferTo: referTo) {
             handleAttendedRefer(message, on: .inbound(call), event: "refer;id=\(cseq)")
             return
         }
-        call.logger.info("transfer from the caller's side not supported yet", metadata: ["refer-to": "\(event.message?.header("Refer-To") ?? "-")"])
-        notifyTransfer(call.handle, event: "refer;id=\(cseq)", status: 501, final: true)
+        handleCallerBlindRefer(message, call: call, event: "refer;id=\(cseq)")
     }
 
     /// Answers from the legs ringing a transfer target.
     func handleTransferResponse(_ event: SIPEvent, leg: OutboundLeg, call: Call) {
         guard let attempt = call.transfer else { return }
+        if answerTrunkChallenge(event, leg: leg) { return }
         let status = event.status
         switch status {
         case 100..<200:
             guard status >= 180 else { return }
-            if let transferor = attempt.transferor, let event = attempt.event {
-                notifyTransfer(transferor, event: event, status: status, final: false)
+            if let handle = notifyHandle(attempt, call), let event = attempt.event {
+                notifyTransfer(handle, event: event, status: status, final: false)
             }
             reportTransfer(call, attempt, .trying)
         case 200..<300:
@@ -130,8 +122,12 @@ extension Switch {
                 return
             }
             if let timer = attempt.timer { sip.cancelTimer(timer) }
-            // The target takes the transferor's place in the caller's room.
             call.transfer = nil
+            if attempt.fromCaller {
+                completeCallerTransfer(call, attempt, target: leg)
+                return
+            }
+            // The target takes the transferor's place in the caller's room.
             if let transferor = attempt.transferor {
                 call.legs.removeAll { $0 === transferor }
                 call.room?.remove(member: transferor.stream.id)
@@ -145,21 +141,7 @@ extension Switch {
             reportTransfer(call, attempt, .completed)
             attempt.finished?(nil)
             attempt.finished = nil
-            guard let transferor = attempt.transferor else { return }
-            transferor.call = nil
-            guard let event = attempt.event else {
-                // Nobody asked over SIP: the replaced leg goes now.
-                transferor.ended = true
-                sip.bye(transferor.handle)
-                return
-            }
-            notifyTransfer(transferor, event: event, status: 200, final: true)
-            // RFC 5589 §6.1: the transferor hangs up after a successful NOTIFY; make sure it goes.
-            sip.schedule(after: 2000) { [weak self, weak transferor] in
-                guard let self, let transferor, !transferor.ended else { return }
-                transferor.ended = true
-                self.sip.bye(transferor.handle)
-            }
+            if let transferor = attempt.transferor { releaseTransferor(transferor, event: attempt.event) }
         default:
             leg.ended = true
             attempt.bestFailure = status == 486 || status == 600 || status == 603 ? status : attempt.bestFailure
@@ -173,14 +155,19 @@ extension Switch {
         guard let attempt = call.transfer else { return }
         call.transfer = nil
         if let timer = attempt.timer { sip.cancelTimer(timer) }
-        if let transferor = attempt.transferor, let event = attempt.event {
-            notifyTransfer(transferor, event: event, status: status, final: true)
+        if let handle = notifyHandle(attempt, call), let event = attempt.event {
+            notifyTransfer(handle, event: event, status: status, final: true)
         }
         if let room = attempt.room, room !== call.room { room.close() }
         call.logger.info("blind transfer failed; the call stays as it was", metadata: ["target": "\(attempt.target)", "status": "\(status)"])
         reportTransfer(call, attempt, .failed)
         attempt.finished?(status)
         attempt.finished = nil
+    }
+
+    /// The dialog the attempt's NOTIFYs go on: the caller's own, or the transferor leg's.
+    private func notifyHandle(_ attempt: TransferAttempt, _ call: Call) -> SIPHandle? {
+        attempt.fromCaller ? call.handle : attempt.transferor?.handle
     }
 
     /// A NOTIFY in the REFER's implicit subscription with a message/sipfrag status line.

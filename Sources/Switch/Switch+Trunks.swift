@@ -185,8 +185,10 @@ extension Switch {
     }
 
     /// An outgoing leg on trunk `trunkName` to `number`, its stream on `room`'s loop (not yet a
-    /// member); nil when the trunk or a stream is unavailable.
-    func trunkLeg(_ call: Call, trunkName: String, number: String, caller: DirectoryUser?, room: Room) -> OutboundLeg? {
+    /// member); nil when the trunk or a stream is unavailable. `headers` are extra header lines
+    /// for the INVITE (Referred-By on a transfer).
+    func trunkLeg(_ call: Call, trunkName: String, number: String, caller: DirectoryUser?, room: Room,
+                  headers: [String] = []) -> OutboundLeg? {
         guard let link = trunks.first(where: { $0.trunk.name == trunkName }), let host = link.host else { return nil }
         // Providers check that From's user is the authenticating account; the number to present goes
         // in P-Asserted-Identity (RFC 3325) and From's display name.
@@ -206,7 +208,7 @@ extension Switch {
             outbound[handle] = leg
             callsByStream[stream.id] = call.handle
             sip.invite(handle, requestURI: "sip:\(number)@\(host)", sdp: offer.serialized(),
-                       headers: ["P-Asserted-Identity: \"\(name)\" <sip:\(callerID)@\(host)>"])
+                       headers: ["P-Asserted-Identity: \"\(name)\" <sip:\(callerID)@\(host)>"] + headers)
             call.logger.info("dialling out", metadata: ["trunk": "\(trunkName)", "number": "\(number)", "caller-id": "\(callerID)"])
             return leg
         } catch {

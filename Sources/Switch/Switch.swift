@@ -34,6 +34,8 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
     var trunkByHandle: [SIPHandle: TrunkLink] = [:]
     /// Open conferences by room name.
     var conferences: [String: Conference] = [:]
+    /// Calls waiting in parking slots, by slot (Switch+Park.swift).
+    var parkingLot: [String: ParkedCall] = [:]
     /// Calls Parley is placing (``originate(to:connectTo:callerID:ringSeconds:)``), by the handle
     /// of each leg still ringing.
     var originations: [SIPHandle: Origination] = [:]

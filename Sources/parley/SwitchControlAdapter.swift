@@ -70,8 +70,12 @@ struct SwitchControlAdapter: SwitchControl {
             } catch {
                 throw Self.map(error, call: call)
             }
-        case .attended:
-            throw .notImplemented("attended transfer through the API is not available yet (phones can do it with REFER)")
+        case .attended(let other):
+            do {
+                try await parley.attendedTransfer(callID: call.rawValue, withCallID: other.rawValue)
+            } catch {
+                throw Self.map(error, call: call)
+            }
         }
     }
 

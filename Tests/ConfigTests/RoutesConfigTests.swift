@@ -126,8 +126,8 @@ final class RoutesConfigTests: XCTestCase {
         assertDialplanError("  - pattern: \"1)|(2\"\n    action: trunk\n    trunk: provider\n", line: 16, containing: "not a valid regular expression")
         assertDialplanError("  - extension: \"112\"\n    prefix: \"1\"\n    action: trunk\n    trunk: provider\n", line: 17, containing: "not several")
         assertDialplanError("  - extension: \"112\"\n    action: trunk\n    trunk: provider\n    strip: 3\n", line: 19, containing: "strip removes every digit")
-        assertDialplanError("  - prefix: \"5\"\n    action: echo\n", line: 16, containing: "apply only to actions trunk, reject and conference")
-        assertDialplanError("  - pattern: \"5.*\"\n    action: user\n    target: \"1001\"\n", line: 16, containing: "apply only to actions trunk, reject and conference")
+        assertDialplanError("  - prefix: \"5\"\n    action: echo\n", line: 16, containing: "apply only to actions trunk, reject, conference and park")
+        assertDialplanError("  - pattern: \"5.*\"\n    action: user\n    target: \"1001\"\n", line: 16, containing: "apply only to actions trunk, reject, conference and park")
         assertDialplanError("  - extension: \"100\"\n    action: user\n", line: 16, containing: "no user has extension 100")
         assertDialplanError("  - extension: \"100\"\n    action: user\n    target: \"1003\"\n", line: 18, containing: "no user has extension 1003")
         assertDialplanError("  - extension: \"100\"\n    action: user\n    target: \"1001\"\n    ring_timeout_s: 0\n", line: 19, containing: "out of range 1...600")
@@ -343,5 +343,36 @@ extension RoutesConfigTests {
         assertConfigError("dialplan:\n  - extension: \"9000\"\n    action: echo\n    agent: receptionist\n", line: 4,
                           containing: "'agent' applies only to agent")
         assertConfigError("agents:\n  folder: x\n", line: 2, containing: "folder")
+    }
+}
+
+/// `action: park`: each number an entry matches is a parking slot.
+final class ParkRouteTests: XCTestCase {
+    private func parse(_ text: String) throws -> ParleyConfiguration {
+        try ParleyConfiguration.parse(text, file: "park.yaml", baseDirectory: URL(fileURLWithPath: "/tmp"), checkFiles: false)
+    }
+
+    func testAParkPrefixMakesARangeOfSlotsWithTheirTimeout() throws {
+        let config = try parse("""
+            dialplan:
+              - prefix: "700"
+                action: park
+                timeout_s: 45
+              - extension: "7100"
+                action: park
+            """)
+        XCTAssertEqual(config.route(for: "7003"), .park(slot: "7003", timeoutSeconds: 45))
+        XCTAssertEqual(config.route(for: "7009"), .park(slot: "7009", timeoutSeconds: 45))
+        XCTAssertEqual(config.route(for: "7100"), .park(slot: "7100", timeoutSeconds: 60))
+        XCTAssertNil(config.route(for: "7101"))
+    }
+
+    func testParkTimeoutsAreBoundedAndBelongToParkOnly() {
+        XCTAssertThrowsError(try parse("dialplan:\n  - extension: \"7000\"\n    action: park\n    timeout_s: 2\n")) {
+            XCTAssertEqual(($0 as? ConfigError)?.line, 4, "\($0)")
+        }
+        XCTAssertThrowsError(try parse("dialplan:\n  - extension: \"7000\"\n    action: echo\n    timeout_s: 30\n")) {
+            XCTAssertTrue("\($0)".contains("'timeout_s' applies only to park"), "\($0)")
+        }
     }
 }

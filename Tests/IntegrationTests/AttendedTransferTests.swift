@@ -68,6 +68,47 @@ final class AttendedTransferTests: XCTestCase {
         XCTAssertGreaterThan(level(carolEnd, Self.aliceTone, rate: carolRate), 1500, "C hears A after the transfer")
     }
 
+    /// Semi-attended: B REFERs A's call naming its consultation call while C still rings. A hears
+    /// ringback, B's dialogs end (NOTIFY 200, 480 to the consultation INVITE, BYE; the scenario
+    /// checks them), and when C answers 5 s later A and C talk.
+    func testAttendedTransferToAStillRingingTargetConnectsWhenItAnswers() throws {
+        let server = try ParleyServer(name: "semi-attended", extraTop: Self.users)
+        addTeardownBlock { server.stop() }
+        let alice = try phone("1001", password: "alice-secret", server: server, tone: Self.aliceTone)
+        let carolPort = try FreePorts.sipPort()
+        let work = try PeerFiles.scratchDirectory("sipp-uas-ring-late")
+        let registration = try SIPp.run(scenario: "reg_auth", arguments: [
+            "127.0.0.1:\(server.sipPort)", "-s", "1003", "-au", "1003", "-ap", "carol-secret", "-p", "\(try FreePorts.sipPort())",
+            "-key", "contact_port", "\(carolPort)", "-key", "expires", "600", "-m", "1",
+        ], workingDirectory: work, timeout: 20)
+        XCTAssertEqual(registration.successfulCalls, 1, registration.output + server.log)
+        let carol = try SIPp.start(scenario: "uas_ring_late", arguments: [
+            "-p", "\(carolPort)", "-m", "1", "-mp", "\(try FreePorts.sipPort())",
+        ], workingDirectory: work, timeout: 90)
+        addTeardownBlock { carol.stop() }
+        XCTAssertTrue(FreePorts.waitUntilBound(carolPort, udp: true, timeout: 10))
+        let (bob, _) = try transferor(scenario: "xfer_semi_attended_b", server: server)
+        try alice.dial("sip:1002@127.0.0.1:\(server.sipPort)")
+        XCTAssertTrue(alice.waitForEvent("CALL_ESTABLISHED", timeout: 20), alice.output() + server.log)
+        XCTAssertTrue(waitForLog("attended transfer to a ringing target", in: server, timeout: 40), server.log)
+        let result = try bob.finish(timeout: 60)
+        XCTAssertEqual(result.successfulCalls, 1, "B must see NOTIFY 200, 480 on call 2 and BYE on call 1\n" + result.output + server.log)
+        XCTAssertTrue(waitForLog("blind transfer completed", in: server, timeout: 30), "C answers A\n" + server.log)
+        Thread.sleep(forTimeInterval: 6)
+        XCTAssertFalse(alice.messages.contains { $0.type == "CALL_CLOSED" }, "A's call must survive the transfer\n" + alice.output())
+        _ = try alice.command("hangup")
+        XCTAssertEqual(try carol.finish(timeout: 30).successfulCalls, 1, "A's hang-up reaches C\n" + server.log)
+        alice.stop()
+        let (toAlice, rate) = try recording(alice)
+        // Ringback (440 + 480 Hz, 2 s on, 4 s off) while C rang; C's plain 440 Hz at the end.
+        let seconds = toAlice.count / rate
+        let ringback = (0..<max(0, seconds - 1)).map { level(toAlice[($0 * rate)..<(($0 + 1) * rate)], 480, rate: rate) }.max() ?? 0
+        XCTAssertGreaterThan(ringback, 1000, "A hears ringback while C rings")
+        let end = tail(toAlice, rate: rate, from: 5.5, to: 0.5)
+        XCTAssertGreaterThan(level(end, 440, rate: rate), 1000, "A hears C after C answered")
+        XCTAssertLessThan(level(end, 480, rate: rate), 300, "the ringback stops when C answers")
+    }
+
     func testAttendedTransferNamingAnUnknownDialogIsReportedAs481AndChangesNothing() throws {
         let server = try ParleyServer(name: "attended-unknown", extraTop: Self.users)
         addTeardownBlock { server.stop() }

@@ -312,13 +312,17 @@ paths:
       - $ref: "#/components/parameters/CallID"
     post:
       tags: [calls]
-      summary: Transfer a call's caller to a dialplan target (blind); attended is not available through the API yet.
+      summary: Transfer a call's caller to a dialplan target (blind), or join it with another call's far party (attended).
       description: |
         Blind: the target (a user's extension, a number the dialplan sends to a trunk, or a
         conference) rings; when it answers it replaces the call's other party, which gets BYE.
         A conference target takes the caller in at once. A call the AI agent answered goes where
-        the agent's own transfer tool would send it. Attended (`withCall`) answers 501 for now;
-        phones do attended transfers themselves with REFER and Replaces.
+        the agent's own transfer tool would send it; a target the AI agent answers takes the
+        caller at once too. Attended (`withCall`: the consultation call): the two calls must
+        share a party (the transferor, e.g. B in A->B and B->C, whichever side B is on); their far
+        parties (A and C) are joined and both of the transferor's dialogs get BYE, as when B's
+        phone sends REFER with Replaces. 409 when a call is not answered, 400 when the calls
+        share no party.
       requestBody:
         required: true
         content:

@@ -165,6 +165,7 @@ extension Switch {
         case .trunk(_, let number): number
         case .conference(let room, _): room
         case .agent(_, let number): number
+        case .pickup(let slot): slot
         }
     }
 
@@ -177,6 +178,7 @@ extension Switch {
         case .trunk: return "trunk"
         case .conference: return "conference"
         case .agent: return "agent"
+        case .pickup: return "pickup"
         }
     }
 

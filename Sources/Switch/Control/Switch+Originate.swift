@@ -45,6 +45,7 @@ final class Origination {
         case .trunk: return "trunk"
         case .conference: return "conference"
         case .agent: return "agent"
+        case .pickup: return "pickup"
         }
     }
 }
@@ -205,6 +206,8 @@ extension Switch {
             return .success(.agent(name: name, number: text))
         case .reject(let code):
             return .failure(.unreachable(target: text, status: code))
+        case .park:
+            return .failure(.notSupported("\(text) is a parking slot; transfer a call there instead"))
         case nil:
             if let agent = agentTarget(for: text) { return .success(agent) }
             return .failure(.unknownTarget(text))
@@ -288,7 +291,7 @@ extension Switch {
     /// Puts the answered party where the origination said.
     private func connectOriginated(_ call: Call, _ origination: Origination) {
         switch call.target {
-        case .service, .agent:
+        case .service, .agent, .pickup:
             startSource(for: call)
         case .conference(let name, let settings):
             if enterConference(call, name: name, settings: settings, moderator: false) == nil {

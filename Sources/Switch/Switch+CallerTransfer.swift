@@ -1,0 +1,132 @@
+import Foundation
+import Logging
+import Media
+import Registrar
+import SIP
+
+/// Blind transfer from the caller's side (RFC 5589 §6 with the roles swapped): A called B through
+/// Parley and sends REFER on its own dialog naming C. B, the leg Parley placed, is the transferee:
+/// Parley rings C for it (a user's phones or a trunk number) and, when C answers, C takes A's
+/// place in the call's room (a "stand-in" leg), A hears NOTIFY 200 and is sent BYE if it does not
+/// hang up within 2 s. The call then lives on without its inbound dialog: B and C talk, and the
+/// call (its record, its events) ends once, when either of them leaves. A target that fails is
+/// reported in the NOTIFY and A and B stay connected. SIP thread only.
+extension Switch {
+    /// A blind REFER on the caller's dialog (its Refer-To has no Replaces).
+    func handleCallerBlindRefer(_ message: SIPMessage, call: Call, event eventName: String) {
+        guard call.isUp, let callee = call.connected, callee.answered, !callee.ended, call.standIn == nil else {
+            call.logger.info("caller's transfer refused: no connected callee", metadata: ["refer-to": "\(message.header("Refer-To") ?? "-")"])
+            notifyTransfer(call.handle, event: eventName, status: 481, final: true)
+            return
+        }
+        guard call.transfer == nil, callee.control.reinvite == nil else {
+            notifyTransfer(call.handle, event: eventName, status: 491, final: true)
+            return
+        }
+        guard let referTo = message.header("Refer-To"), let number = Self.referTarget(referTo) else {
+            call.logger.info("REFER without a usable Refer-To", metadata: ["refer-to": "\(message.header("Refer-To") ?? "-")"])
+            notifyTransfer(call.handle, event: eventName, status: 400, final: true)
+            return
+        }
+        let referredBy = message.header("Referred-By")
+        call.logger.info("blind transfer requested by the caller", metadata: ["target": "\(number)", "transferee": "\(callee.contact)",
+                                                                               "referred-by": "\(referredBy ?? "-")"])
+        notifyTransfer(call.handle, event: eventName, status: 100, final: false)
+        if let refusal = ringForCallee(call, callee: callee, target: number, event: eventName,
+                                       headers: referredBy.map { ["Referred-By: \($0)"] } ?? []) {
+            call.logger.info("blind transfer failed before ringing", metadata: ["target": "\(number)", "why": "\(refusal)"])
+            notifyTransfer(call.handle, event: eventName, status: Self.notifyStatus(for: refusal), final: true)
+        }
+    }
+
+    /// Rings `target` for the callee (caller ID: the callee's user). Only targets that ring (users,
+    /// trunk numbers) can take the caller's place: a conference or an agent would need a dialog of
+    /// its own for the callee.
+    private func ringForCallee(_ call: Call, callee: OutboundLeg, target: String, event: String,
+                               headers: [String]) -> CallControlError? {
+        guard let room = call.room else { return .wrongState("the call has no room") }
+        let transferee = Self.userPart(of: callee.contact).map { DirectoryUser(username: $0, secret: .password(""), callerIDName: nil) }
+        let attempt = TransferAttempt(transferor: nil, event: event, target: target)
+        attempt.fromCaller = true
+        var seconds = Self.transferRingSeconds
+        switch transferDestination(for: target) {
+        case .user(let user, let ring):
+            guard let pbx else { return .unknownTarget(target) }
+            let contacts = pbx.location.contacts(for: user, now: Date())
+            guard !contacts.isEmpty else { return .unreachable(target: target, status: 480) }
+            attempt.legs = fork(call, to: user, contacts: contacts, caller: transferee, room: room, headers: headers)
+            seconds = ring
+        case .trunk(let name, let number):
+            attempt.legs = [trunkLeg(call, trunkName: name, number: number, caller: transferee, room: room, headers: headers)].compactMap { $0 }
+        case .conference, .agent, .park:
+            return .notSupported("\(target) answers by itself; only the caller's own call can be transferred to it")
+        case .service:
+            return .notSupported("\(target) is a service; a call cannot be transferred to it")
+        case .rejected(let status):
+            return .unreachable(target: target, status: status)
+        case .unknown:
+            return .unknownTarget(target)
+        }
+        guard !attempt.legs.isEmpty else { return .unreachable(target: target, status: 503) }
+        startTransfer(attempt, on: call, ringSeconds: seconds)
+        return nil
+    }
+
+    /// The target answered a caller's transfer: it takes the caller's place next to the callee.
+    func completeCallerTransfer(_ call: Call, _ attempt: TransferAttempt, target leg: OutboundLeg) {
+        guard let room = call.room, let callee = call.connected, !callee.ended else {
+            leg.ended = true
+            sip.bye(leg.handle)
+            if let event = attempt.event { notifyTransfer(call.handle, event: event, status: 487, final: true) }
+            attempt.finished?(487)
+            attempt.finished = nil
+            return
+        }
+        room.remove(member: call.stream.id)
+        room.add(leg.stream)
+        call.standIn = leg
+        if let codec = call.audio?.codecName { call.ledger.formerCodecs.append(codec) }
+        call.logger.info("blind transfer completed", metadata: ["target": "\(attempt.target)", "contact": "\(leg.contact)",
+                                                                "transferee": "\(callee.contact)", "by": "caller"])
+        reportTransfer(call, attempt, .completed)
+        attempt.finished?(nil)
+        attempt.finished = nil
+        if let event = attempt.event { notifyTransfer(call.handle, event: event, status: 200, final: true) }
+        // RFC 5589 §6.1: the transferor hangs up after a successful NOTIFY; make sure it goes.
+        sip.schedule(after: 2000) { [weak self, weak call] in
+            guard let self, let call, call.isUp, !call.callerGone else { return }
+            call.phase = .ending
+            self.sip.bye(call.handle)
+        }
+    }
+
+    /// The caller's dialog ended while a stand-in talks to the callee: only the caller leaves.
+    /// True when the call goes on (the caller's BYE or dialog end needs nothing else).
+    func callerLeavesBridge(_ call: Call, terminated: Bool) -> Bool {
+        guard let standIn = call.standIn, !standIn.ended, let callee = call.connected, !callee.ended else { return false }
+        if call.phase != .ended, call.phase != .ending { call.phase = .ending }
+        if terminated, !call.callerGone {
+            call.callerGone = true
+            call.room?.remove(member: call.stream.id)
+            call.logger.info("the transferring caller left; the callee and the target talk on", metadata: ["target": "\(standIn.contact)"])
+        }
+        return true
+    }
+
+    /// The callee or the stand-in left a call the caller transferred: the other one is sent BYE
+    /// and the call ends (its record once, now or when the caller's own dialog is over).
+    func endTransferredBridge(_ call: Call, reason: String) {
+        guard let standIn = call.standIn else { return }
+        call.standIn = nil
+        call.endReason = reason
+        for leg in [standIn, call.connected].compactMap({ $0 }) where !leg.ended {
+            leg.ended = true
+            sip.bye(leg.handle)
+        }
+        if call.callerGone {
+            finish(call)
+        } else {
+            hangUp(call, reason: reason)
+        }
+    }
+}
