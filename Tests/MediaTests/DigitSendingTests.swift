@@ -14,11 +14,7 @@ final class DigitSendingTests: XCTestCase {
     private var engine: MediaEngine!
 
     override func setUpWithError() throws {
-        let ports = try FreePorts.udpRange(count: 16)
-        engine = try MediaEngine(configuration: .init(address: "127.0.0.1", portRange: Int(ports.lowerBound)...Int(ports.upperBound),
-                                                      threads: 1, jitterBufferFrames: 2),
-                                 logger: Logger(label: "test"))
-        engine.start()
+        engine = try LoopbackEngine.start(ports: 16, threads: 1)
     }
 
     override func tearDown() {

@@ -13,11 +13,7 @@ final class RoomTests: XCTestCase {
     private var engine: MediaEngine!
 
     override func setUpWithError() throws {
-        let ports = try FreePorts.udpRange(count: 24)
-        engine = try MediaEngine(configuration: .init(address: "127.0.0.1", portRange: Int(ports.lowerBound)...Int(ports.upperBound),
-                                                      threads: 2, jitterBufferFrames: 2),
-                                 logger: Logger(label: "test"))
-        engine.start()
+        engine = try LoopbackEngine.start(ports: 24, threads: 2)
     }
 
     override func tearDown() {
