@@ -9,6 +9,16 @@ extension ParleyConfiguration {
             case udp, tcp
         }
 
+        /// How Parley transfers a party it reaches through this trunk (`transfer:`).
+        public enum TransferMethod: String, Sendable, Equatable, CaseIterable {
+            /// Parley rings the target itself and stays in the media path (the default).
+            case bridge
+            /// Parley asks the provider with REFER to connect the party elsewhere (when the
+            /// dialog allows REFER and the target is a number on this trunk), then leaves the
+            /// call; a refused REFER falls back to `bridge`.
+            case refer
+        }
+
         /// Where the dialled number (DID) of an incoming call is read from.
         public enum DIDSource: Sendable, Equatable {
             /// The Request-URI's user part (the usual case).
@@ -63,6 +73,8 @@ extension ParleyConfiguration {
         /// SRTP policy on this trunk; nil uses `rtp.srtp`.
         public var srtp: SRTPPolicy?
         public var transport: Transport
+        /// How a party on this trunk is transferred (``TransferMethod``).
+        public var transfer: TransferMethod = .bridge
         public var line: Int?
 
         public init(name: String, registrar: Server? = nil, secondaryRegistrar: Server? = nil,
@@ -104,7 +116,7 @@ extension ParleyConfiguration {
 
     static let trunkKeys: Set<String> = [
         "name", "registrar", "secondary_registrar", "username", "password", "auth_username", "realm", "expires",
-        "register", "ip_auth", "did_source", "caller_id", "codecs", "srtp", "transport",
+        "register", "ip_auth", "did_source", "caller_id", "codecs", "srtp", "transport", "transfer",
     ]
 
     static func readTrunks(_ n: ConfigNode) throws(ConfigError) -> [Trunk] {
@@ -162,6 +174,12 @@ extension ParleyConfiguration {
         if let v = m["codecs"] { trunk.codecs = try v.codecList() }
         if let v = m["srtp"] { trunk.srtp = try v.choice(SRTPPolicy.self) }
         if let v = m["transport"] { trunk.transport = try v.choice(Trunk.Transport.self) }
+        if let v = m["transfer"] {
+            trunk.transfer = try v.choice(Trunk.TransferMethod.self)
+            if trunk.transfer == .refer, trunk.registrar == nil {
+                throw v.error("trunk '\(name)': transfer: refer needs a registrar (the Refer-To names a number at its host)")
+            }
+        }
         return trunk
     }
 

@@ -62,6 +62,10 @@ final class Call {
     var caller: DirectoryUser?
     /// A transfer in progress (a REFER, or the control API's).
     var transfer: TransferAttempt?
+    /// A REFER Parley sent the caller's provider, while it is under way (Switch+ReferTransfer.swift).
+    var referTransfer: ReferTransfer?
+    /// The Allow header values of the caller's INVITE (whether it accepts REFER, ...).
+    var remoteAllow: [String] = []
     /// The leg that took the caller's place after the caller blind-transferred its callee (a
     /// REFER on the caller's dialog): while it is set the call lives on without its caller, the
     /// callee (``connected``) and this leg talking in ``room``, and ends when either leaves.

@@ -37,6 +37,9 @@ extension Switch {
             handleInfo(event, call: call)
         case .refer:
             handleCallerRefer(event, call: call)
+        case .referResponse, .notify:
+            // Our own REFER to the caller's provider and its progress (Switch+ReferTransfer.swift).
+            handleReferProgress(event, call: call)
         default:
             call.logger.debug("dialog event", metadata: ["event": "\(event.name)", "status": "\(event.status)"])
         }

@@ -152,6 +152,7 @@ extension Switch {
                         stream: stream, local: local, logger: log)
         call.caller = caller
         call.ledger.inboundTrunk = trunk(for: message.source)?.trunk.name
+        call.remoteAllow = message.headers(named: "Allow")
         var sdp: String
         if let offer {
             do {

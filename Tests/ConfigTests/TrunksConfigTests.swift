@@ -23,6 +23,7 @@ final class TrunksConfigTests: XCTestCase {
                 codecs: [PCMA]
                 srtp: "off"
                 transport: tcp
+                transfer: refer
             """)
         let trunk = try XCTUnwrap(config.trunk(named: "provider"))
         XCTAssertEqual(trunk.registrar, Trunk.Server(host: "sip.provider.example", port: 5080))
@@ -39,6 +40,7 @@ final class TrunksConfigTests: XCTestCase {
         XCTAssertEqual(trunk.codecs, ["PCMA"])
         XCTAssertEqual(trunk.srtp, .off)
         XCTAssertEqual(trunk.transport, .tcp)
+        XCTAssertEqual(trunk.transfer, .refer)
         XCTAssertEqual(trunk.line, 2)
         XCTAssertTrue(trunk.canSendCalls)
         XCTAssertFalse("\(trunk)".contains("pw"), "\(trunk)")
@@ -53,6 +55,7 @@ final class TrunksConfigTests: XCTestCase {
         XCTAssertEqual(trunk.expiresSeconds, 3600)
         XCTAssertEqual(trunk.didSource, .requestURI)
         XCTAssertEqual(trunk.transport, .udp)
+        XCTAssertEqual(trunk.transfer, .bridge, "REFER to a provider is opt-in")
         XCTAssertEqual(trunk.ipAuth, [])
         XCTAssertNil(trunk.codecs)
         XCTAssertNil(trunk.srtp)
@@ -148,6 +151,8 @@ final class TrunksConfigTests: XCTestCase {
         assertConfigError(reg + "    register: false\n    caller_id: \"+49 30\"\n", line: 5, containing: "must be digits")
         assertConfigError(reg + "    register: false\n    caller_id: \"+\"\n", line: 5, containing: "must be digits")
         assertConfigError(reg + "    register: false\n    transport: sctp\n", line: 5, containing: "'sctp' is not one of: udp, tcp")
+        assertConfigError(reg + "    register: false\n    transfer: blind\n", line: 5, containing: "'blind' is not one of: bridge, refer")
+        assertConfigError(head + "    ip_auth: [192.0.2.1]\n    transfer: refer\n", line: 4, containing: "transfer: refer needs a registrar")
         assertConfigError(reg + "    register: false\n    srtp: maybe\n", line: 5, containing: "is not one of: required, optional, off")
         assertConfigError(reg + "    register: false\n    codecs: [G729]\n", line: 5, containing: "unsupported codec")
         assertConfigError(reg + "    register: false\n    outbound_proxy: x\n", line: 5, containing: "unknown key 'trunks[0].outbound_proxy'")

@@ -12,7 +12,9 @@ extension Switch {
     /// in), else why not. `finished` hears the outcome (nil: connected; else the final status).
     func beginTransfer(_ call: Call, to target: String, finished: ((Int?) -> Void)? = nil) -> CallControlError? {
         guard call.phase == .answered || call.phase == .confirmed else { return .wrongState("the call is not answered") }
-        guard call.transfer == nil, call.agent?.transfer == nil else { return .wrongState("a transfer is already under way") }
+        guard call.transfer == nil, call.agent?.transfer == nil, call.referTransfer == nil else {
+            return .wrongState("a transfer is already under way")
+        }
         if let link = call.agent, !link.left { return agentTransferFromAPI(call, to: target, finished: finished) }
         guard call.conference == nil else {
             return .notSupported("a conference member cannot be transferred (kick it, or hang up)")
@@ -21,6 +23,16 @@ extension Switch {
             return .notSupported("a call joined with another caller by a transfer cannot be transferred again")
         }
         call.logger.info("blind transfer requested through the control API", metadata: ["target": "\(target)"])
+        // A caller from a trunk with `transfer: refer` is handed to its provider by REFER when it can be.
+        let byRefer = startReferTransfer(call, to: target, finished: finished) { [weak self, weak call] in
+            guard let self, let call else { return }
+            if let error = self.blindTransfer(call, to: target, transferor: call.connected, event: nil, finished: finished) {
+                call.logger.info("blind transfer failed before ringing", metadata: ["target": "\(target)", "why": "\(error)"])
+                self.emit(.transfer(target: target, stage: .failed), call: call)
+                finished?(Self.notifyStatus(for: error))
+            }
+        }
+        if byRefer { return nil }
         return blindTransfer(call, to: target, transferor: call.connected, event: nil, finished: finished)
     }
 
