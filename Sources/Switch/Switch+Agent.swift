@@ -211,10 +211,13 @@ extension Switch {
     // MARK: Transfer
 
     /// Rings `target` for the caller. The agent keeps the call until someone answers; on failure
-    /// the caller is back with the agent, which is told why.
-    func agentTransfer(_ call: Call, to target: String, mode: TransferMode, done: @escaping (AgentCallError?) -> Void) {
+    /// the caller is back with the agent, which is told why. A blind transfer of a trunk caller
+    /// may go to its provider by REFER first (`byRefer`, Switch+ReferTransfer.swift).
+    func agentTransfer(_ call: Call, to target: String, mode: TransferMode, byRefer: Bool = true,
+                       done: @escaping (AgentCallError?) -> Void) {
         guard let link = call.agent, !link.left else { return done(.callGone) }
-        guard link.transfer == nil else { return done(.transferInProgress) }
+        guard link.transfer == nil, call.referTransfer == nil else { return done(.transferInProgress) }
+        if byRefer, case .blind = mode, agentTransferByRefer(call, to: target, done: done) { return }
         let transfer = AgentTransfer(target: target, mode: mode, done: done)
         switch transferDestination(for: target) {
         case .user(let callee, let seconds):

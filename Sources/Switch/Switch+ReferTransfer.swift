@@ -15,6 +15,8 @@ final class ReferTransfer {
     var finished: ((Int?) -> Void)?
     /// Transfers inside Parley instead (the provider refused or the target failed).
     let fallback: () -> Void
+    /// Whether the REFER's progress is published as transfer events.
+    var emitsEvents = true
 
     init(plan: ReferTransferPlan, target: String, finished: ((Int?) -> Void)?, fallback: @escaping () -> Void) {
         self.plan = plan
@@ -37,7 +39,9 @@ extension Switch {
 
     /// Sends the REFER when ``ReferTransferPlan`` says so and returns true; false (nothing sent)
     /// when the transfer must happen inside Parley. `fallback` runs if the REFER does not work.
-    func startReferTransfer(_ call: Call, to target: String, finished: ((Int?) -> Void)?,
+    /// `emitsEvents` false leaves the transfer events to the caller (the agent's path reports
+    /// through its tool instead).
+    func startReferTransfer(_ call: Call, to target: String, emitsEvents: Bool = true, finished: ((Int?) -> Void)?,
                             fallback: @escaping () -> Void) -> Bool {
         guard call.isUp, call.referTransfer == nil else { return false }
         let trunk = call.ledger.inboundTrunk.flatMap { name in configuration.trunks.first { $0.name == name } }
@@ -50,6 +54,7 @@ extension Switch {
             return false
         }
         let transfer = ReferTransfer(plan: plan, target: target, finished: finished, fallback: fallback)
+        transfer.emitsEvents = emitsEvents
         call.referTransfer = transfer
         let account = trunk?.username ?? "parley"
         let host = configuration.sip.listen.contains(":") ? "[\(configuration.sip.listen)]" : configuration.sip.listen
@@ -57,7 +62,7 @@ extension Switch {
                   headers: ["Referred-By: <sip:\(account)@\(host):\(configuration.sip.port)>"])
         call.logger.info("transfer by REFER to the provider", metadata: ["target": "\(target)", "trunk": "\(plan.trunk)",
                                                                          "refer-to": "\(plan.referTo)"])
-        emit(.transfer(target: target, stage: .requested), call: call)
+        if emitsEvents { emit(.transfer(target: target, stage: .requested), call: call) }
         transfer.timer = sip.schedule(after: Self.referTransferSeconds * 1000) { [weak self, weak call, weak transfer] in
             guard let self, let call, let transfer, call.referTransfer === transfer else { return }
             transfer.timer = nil
@@ -87,7 +92,9 @@ extension Switch {
     private func advance(_ call: Call, _ transfer: ReferTransfer, _ event: ReferProgress.Event) {
         let wasAccepted = transfer.progress.accepted
         let outcome = transfer.progress.handle(event)
-        if !wasAccepted, transfer.progress.accepted { emit(.transfer(target: transfer.target, stage: .trying), call: call) }
+        if !wasAccepted, transfer.progress.accepted, transfer.emitsEvents {
+            emit(.transfer(target: transfer.target, stage: .trying), call: call)
+        }
         guard outcome != .pending else { return }
         call.referTransfer = nil
         if let timer = transfer.timer { sip.cancelTimer(timer) }
@@ -95,7 +102,7 @@ extension Switch {
         switch outcome {
         case .succeeded:
             call.logger.info("transferred by REFER; Parley leaves the call", metadata: ["target": "\(transfer.target)"])
-            emit(.transfer(target: transfer.target, stage: .completed), call: call)
+            if transfer.emitsEvents { emit(.transfer(target: transfer.target, stage: .completed), call: call) }
             transfer.finished?(nil)
             if call.isUp {
                 hangUp(call, reason: "transferred by REFER")
@@ -106,7 +113,7 @@ extension Switch {
             call.logger.info("the provider did not transfer; transferring inside Parley",
                              metadata: ["target": "\(transfer.target)", "status": "\(status)"])
             guard call.isUp else {
-                emit(.transfer(target: transfer.target, stage: .failed), call: call)
+                if transfer.emitsEvents { emit(.transfer(target: transfer.target, stage: .failed), call: call) }
                 transfer.finished?(status)
                 return
             }
@@ -114,5 +121,17 @@ extension Switch {
         case .pending:
             break
         }
+    }
+
+    /// The agent's blind transfer of a trunk caller, by REFER when the plan allows: true once the
+    /// REFER is sent. The agent hears success once the provider connected the caller (then the
+    /// call ends); if the provider will not, the agent's usual transfer rings the target.
+    func agentTransferByRefer(_ call: Call, to target: String, done: @escaping (AgentCallError?) -> Void) -> Bool {
+        startReferTransfer(call, to: target, emitsEvents: false, finished: { status in
+            done(status.map { .unreachable(target, status: $0) })
+        }, fallback: { [weak self, weak call] in
+            guard let self, let call else { return done(.callGone) }
+            self.agentTransfer(call, to: target, mode: .blind, byRefer: false, done: done)
+        })
     }
 }

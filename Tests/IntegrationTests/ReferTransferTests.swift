@@ -11,13 +11,18 @@ import XCTest
 final class ReferTransferTests: XCTestCase {
     private let did = "15557654321"
 
-    private func parley(_ name: String, gatewayPort: UInt16) throws -> ParleyServer {
+    private func parley(_ name: String, gatewayPort: UInt16, extension ext: String = "9196", agents: URL? = nil) throws -> ParleyServer {
         try ParleyServer(name: name, extraDialplan: """
               - prefix: "8"
                 action: trunk
                 trunk: carrier
                 strip: 1
-            """, extraTop: """
+            """ + (agents == nil ? "" : """
+
+              - extension: "9000"
+                action: agent
+                agent: receptionist
+            """), extraTop: (agents.map { "agents:\n  directory: \($0.path)\n" } ?? "") + """
             trunks:
               - name: carrier
                 registrar: sip:127.0.0.1:\(gatewayPort)
@@ -26,7 +31,7 @@ final class ReferTransferTests: XCTestCase {
                 transfer: refer
             inbound:
               - did: "\(did)"
-                extension: "9196"
+                extension: "\(ext)"
             """)
     }
 
@@ -116,5 +121,28 @@ final class ReferTransferTests: XCTestCase {
         XCTAssertTrue(carrierSeen.contains("REFER sip:"), "the carrier was never asked:\n\(carrierSeen.suffix(3000))")
         let gatewaySeen = (try? String(contentsOf: gatewayMessages, encoding: .utf8)) ?? ""
         XCTAssertTrue(gatewaySeen.contains("INVITE sip:4711@"), "Parley did not ring the target:\n\(gatewaySeen.prefix(2000))")
+    }
+
+    /// The agent's own transfer tool (the receptionist's front desk, here a number on the
+    /// carrier's trunk) goes the same way: the caller presses 0, the agent transfers, the
+    /// carrier takes the REFER, and the agent's tool call succeeds as Parley leaves the call.
+    func testTheAgentsTransferToolHandsATrunkCallerToTheCarrierByREFER() async throws {
+        let gatewayPort = try FreePorts.sipPort()
+        let agents = try AgentCallSupport.agentsFolder("refer") { $0.replacingOccurrences(of: "target: \"1001\"", with: "target: \"84711\"") }
+        let server = try parley("refer-agent", gatewayPort: gatewayPort, extension: "9000", agents: agents)
+        defer { server.stop() }
+        let api = try server.api()
+        let work = try PeerFiles.scratchDirectory("sipp-refer-agent")
+        let messages = work.appendingPathComponent("carrier-messages.log")
+        let (carrier, _) = try await carrierCall("xfer_carrier_refer_agent", server: server, api: api, work: work, messages: messages)
+        let finished = try await ControlAPI.blocking { try carrier.finish(timeout: 60) }
+        XCTAssertEqual(finished.successfulCalls, 1, finished.output + "\n" + server.log)
+        let seen = (try? String(contentsOf: messages, encoding: .utf8)) ?? ""
+        XCTAssertTrue(seen.contains("Refer-To: <sip:4711@127.0.0.1:\(gatewayPort)>"), "wrong Refer-To:\n\(seen.suffix(3000))")
+        XCTAssertTrue(server.log.contains("transferred by REFER; Parley leaves the call"), server.log)
+        XCTAssertFalse(server.log.contains("dialling out"), "Parley must not ring the target itself:\n\(server.log)")
+        server.stop()
+        let turns = try XCTUnwrap(try AgentCallSupport.conversations(in: server.dataDirectory).first?.turns, server.log)
+        XCTAssertTrue(turns.contains { $0.toolResult?.ok == true }, "the transfer tool's result: \(turns)")
     }
 }
