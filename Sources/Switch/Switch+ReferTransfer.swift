@@ -89,6 +89,17 @@ extension Switch {
         }
     }
 
+    /// The call ended while its REFER was under way: whoever waits hears it failed (481).
+    func abandonReferTransfer(_ call: Call) {
+        guard let transfer = call.referTransfer else { return }
+        call.referTransfer = nil
+        if let timer = transfer.timer { sip.cancelTimer(timer) }
+        transfer.timer = nil
+        if transfer.emitsEvents { emit(.transfer(target: transfer.target, stage: .failed), call: call) }
+        transfer.finished?(481)
+        transfer.finished = nil
+    }
+
     private func advance(_ call: Call, _ transfer: ReferTransfer, _ event: ReferProgress.Event) {
         let wasAccepted = transfer.progress.accepted
         let outcome = transfer.progress.handle(event)
@@ -104,6 +115,7 @@ extension Switch {
             call.logger.info("transferred by REFER; Parley leaves the call", metadata: ["target": "\(transfer.target)"])
             if transfer.emitsEvents { emit(.transfer(target: transfer.target, stage: .completed), call: call) }
             transfer.finished?(nil)
+            transfer.finished = nil
             if call.isUp {
                 hangUp(call, reason: "transferred by REFER")
             } else {
@@ -115,6 +127,7 @@ extension Switch {
             guard call.isUp else {
                 if transfer.emitsEvents { emit(.transfer(target: transfer.target, stage: .failed), call: call) }
                 transfer.finished?(status)
+                transfer.finished = nil
                 return
             }
             transfer.fallback()

@@ -213,6 +213,7 @@ public final class Switch: SIPStackDelegate, @unchecked Sendable {
         call.phase = .ended
         releaseLegs(of: call)
         if let timer = call.answerTimer { sip.cancelTimer(timer) }
+        abandonReferTransfer(call)
         let elapsed = ContinuousClock.now - call.startedAt
         let logger = call.logger
         let reason = call.endReason

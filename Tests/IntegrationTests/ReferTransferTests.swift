@@ -87,13 +87,23 @@ final class ReferTransferTests: XCTestCase {
     }
 
     func testWhenTheCarrierRefusesTheREFERParleyRingsTheTargetItself() async throws {
+        try await fallsBack(scenario: "xfer_carrier_refer_refused", name: "refer-refused", status: 405)
+    }
+
+    func testWhenTheCarrierReportsTheTargetFailedParleyRingsTheTargetItself() async throws {
+        try await fallsBack(scenario: "xfer_carrier_refer_notify_503", name: "refer-notify-503", status: 503)
+    }
+
+    /// The carrier's `scenario` does not transfer (it ends with `status`): Parley rings the number
+    /// on the trunk itself (a SIPp UAS gateway answers) and bridges the caller to it.
+    private func fallsBack(scenario: String, name: String, status: Int) async throws {
         let gatewayPort = try FreePorts.sipPort()
-        let server = try parley("refer-refused", gatewayPort: gatewayPort)
+        let server = try parley(name, gatewayPort: gatewayPort)
         defer { server.stop() }
         let api = try server.api()
         let events = try await EventRecorder.start(api)
         addTeardownBlock { events.stop() }
-        let work = try PeerFiles.scratchDirectory("sipp-refer-refused")
+        let work = try PeerFiles.scratchDirectory("sipp-\(name)")
         let gatewayMessages = work.appendingPathComponent("gateway-messages.log")
         let gateway = try SIPp.start(scenario: "uas", arguments: [
             "-p", "\(gatewayPort)", "-m", "1", "-trace_msg", "-message_file", gatewayMessages.path,
@@ -101,14 +111,14 @@ final class ReferTransferTests: XCTestCase {
         let bound = try await ControlAPI.blocking { FreePorts.waitUntilBound(gatewayPort, udp: true, timeout: 10) }
         XCTAssertTrue(bound)
         let messages = work.appendingPathComponent("carrier-messages.log")
-        let (carrier, call) = try await carrierCall("xfer_carrier_refer_refused", server: server, api: api, work: work, messages: messages)
+        let (carrier, call) = try await carrierCall(scenario, server: server, api: api, work: work, messages: messages)
 
         try await api.post(path(call.id, "transfer"), body: TransferRequest.blind(target: "84711"))
         // The gateway answers Parley's own INVITE: the caller is now bridged to it inside Parley.
         let completed = await events.wait { _ in self.stages(events, call).last == "completed 84711" }
         XCTAssertTrue(completed, "\(stages(events, call))\n\(server.log)")
         XCTAssertTrue(server.log.contains("the provider did not transfer; transferring inside Parley"), server.log)
-        XCTAssertTrue(server.log.contains("status=405"), server.log)
+        XCTAssertTrue(server.log.contains("status=\(status) target=84711 [Switch] the provider did not transfer"), server.log)
         let live = try await api.get(LiveCall.self, "/calls/\(ControlClient.segment(call.id.rawValue))")
         XCTAssertTrue(live.legs.contains { $0.remoteURI.contains("4711@127.0.0.1:\(gatewayPort)") }, "\(live.legs)")
 
