@@ -45,6 +45,18 @@ struct ReferTransferPlan: Equatable {
         return .refer(ReferTransferPlan(trunk: trunk.name, number: number, referTo: "<sip:\(number)@\(hostPort)>"))
     }
 
+    /// Parley's identity for the REFER's Referred-By (RFC 3892): its account on the trunk
+    /// (`<sip:username@server>`), else Parley at its SIP address; nil when that address is a
+    /// wildcard (no usable identity: the header is left out).
+    static func referredBy(trunk: ParleyConfiguration.Trunk, listen: String, port: Int) -> String? {
+        if let user = trunk.username, let server = trunk.registrar {
+            return "<sip:\(user)@\(server.description.dropFirst(4))>"
+        }
+        guard !["0.0.0.0", "::", "[::]", ""].contains(listen) else { return nil }
+        let host = listen.contains(":") && !listen.hasPrefix("[") ? "[\(listen)]" : listen
+        return "<sip:parley@\(host):\(port)>"
+    }
+
     /// Whether any of the Allow header values lists `method` (comma-separated tokens, any case).
     static func allows(_ values: [String], method: String) -> Bool {
         values.contains { value in

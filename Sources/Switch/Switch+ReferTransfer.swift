@@ -56,10 +56,8 @@ extension Switch {
         let transfer = ReferTransfer(plan: plan, target: target, finished: finished, fallback: fallback)
         transfer.emitsEvents = emitsEvents
         call.referTransfer = transfer
-        let account = trunk?.username ?? "parley"
-        let host = configuration.sip.listen.contains(":") ? "[\(configuration.sip.listen)]" : configuration.sip.listen
-        sip.refer(call.handle, referTo: plan.referTo,
-                  headers: ["Referred-By: <sip:\(account)@\(host):\(configuration.sip.port)>"])
+        let referredBy = trunk.flatMap { ReferTransferPlan.referredBy(trunk: $0, listen: configuration.sip.listen, port: configuration.sip.port) }
+        sip.refer(call.handle, referTo: plan.referTo, headers: referredBy.map { ["Referred-By: \($0)"] } ?? [])
         call.logger.info("transfer by REFER to the provider", metadata: ["target": "\(target)", "trunk": "\(plan.trunk)",
                                                                          "refer-to": "\(plan.referTo)"])
         if emitsEvents { emit(.transfer(target: target, stage: .requested), call: call) }

@@ -42,6 +42,16 @@ final class ReferTransferPlanTests: XCTestCase {
                 "no SIP URI")
     }
 
+    func testReferredByIsParleysAccountOnTheTrunkOrItsOwnAddress() {
+        var account = carrier()
+        account.username = "pbx"
+        XCTAssertEqual(ReferTransferPlan.referredBy(trunk: account, listen: "127.0.0.1", port: 5080), "<sip:pbx@192.0.2.10:5070>")
+        XCTAssertEqual(ReferTransferPlan.referredBy(trunk: carrier(), listen: "127.0.0.1", port: 5080), "<sip:parley@127.0.0.1:5080>")
+        XCTAssertEqual(ReferTransferPlan.referredBy(trunk: carrier(), listen: "2001:db8::1", port: 5080), "<sip:parley@[2001:db8::1]:5080>")
+        XCTAssertNil(ReferTransferPlan.referredBy(trunk: carrier(), listen: "0.0.0.0", port: 5080))
+        XCTAssertNil(ReferTransferPlan.referredBy(trunk: carrier(), listen: "::", port: 5080))
+    }
+
     func testAllowIsReadAsCaseInsensitiveTokensAcrossHeaderLines() {
         XCTAssertTrue(ReferTransferPlan.allows(["INVITE, ACK", " refer ,BYE"], method: "REFER"))
         XCTAssertTrue(ReferTransferPlan.allows(["REFER"], method: "REFER"))
