@@ -60,16 +60,8 @@ extension StreamState {
 
     /// Encodes one frame at our PCM rate and sends it (a room's mix for this member).
     func sendFrame(_ pcm: UnsafeBufferPointer<Int16>) {
-        let frameSize = encoderFrameSize
-        guard canSend, pcm.count >= frameSize else { return }
-        scratch.payload.removeAll(keepingCapacity: true)
-        do {
-            try encoder?.encode(UnsafeBufferPointer(rebasing: pcm[0..<frameSize]), into: &scratch.payload)
-        } catch {
-            stats.unencodable += 1
-            return
-        }
-        send()
+        guard canSend else { return }
+        encodeAndSend(pcm)
     }
 
     /// Encodes a frame without sending it (a room shares one G.711 encoding between listeners).
@@ -152,7 +144,7 @@ extension StreamState {
         pcm.withUnsafeBufferPointer { encodeAndSend($0) }
     }
 
-    func encodeAndSend(_ pcm: UnsafeBufferPointer<Int16>) {
+    private func encodeAndSend(_ pcm: UnsafeBufferPointer<Int16>) {
         let frameSize = encoderFrameSize
         guard frameSize > 0, pcm.count >= frameSize else { return }
         scratch.payload.removeAll(keepingCapacity: true)

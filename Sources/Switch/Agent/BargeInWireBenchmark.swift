@@ -86,7 +86,7 @@ public enum BargeInWireBenchmark {
                 guard let payload = phone.receive(timeoutMilliseconds: 50) else { continue }
                 let pcm = payload.map(G711.decodeMuLaw)
                 let rms = (pcm.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(max(1, pcm.count))).squareRoot()
-                heard.packets.withLock { $0.append((pn_now_ns(), rms)) }
+                heard.packets.withLock { $0.append((monotonicNanoseconds(), rms)) }
             }
         }
         listener.start()
@@ -159,7 +159,7 @@ public enum BargeInWireBenchmark {
         let port: Int
         var sequence: UInt16 = 1
         var timestamp: UInt32 = 0
-        var next = pn_now_ns()
+        var next = monotonicNanoseconds()
         var position = 0
         var speaking = false
 
@@ -177,7 +177,7 @@ public enum BargeInWireBenchmark {
         @discardableResult
         mutating func send(silence: Bool, speech: [Int16]) -> UInt64 {
             next += 20_000_000
-            let now = pn_now_ns()
+            let now = monotonicNanoseconds()
             if next > now { usleep(UInt32((next - now) / 1000)) }
             var frame = [Int16](repeating: 0, count: 160)
             if !silence, speaking {
@@ -189,7 +189,7 @@ public enum BargeInWireBenchmark {
                                    payload: frame.map(G711.encodeMuLaw))
             sequence &+= 1
             timestamp &+= 160
-            let sentAt = pn_now_ns()
+            let sentAt = monotonicNanoseconds()
             socket.send(packet.serialized(), to: port)
             return sentAt
         }
@@ -197,11 +197,7 @@ public enum BargeInWireBenchmark {
 }
 
 /// Monotonic nanoseconds.
-private func pn_now_ns() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-}
+private func monotonicNanoseconds() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
 /// A UDP socket on 127.0.0.1 standing in for the caller's phone.
 final class PhoneSocket: @unchecked Sendable {
