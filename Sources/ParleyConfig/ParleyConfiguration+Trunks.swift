@@ -75,6 +75,13 @@ extension ParleyConfiguration {
         public var transport: Transport
         /// How a party on this trunk is transferred (``TransferMethod``).
         public var transfer: TransferMethod = .bridge
+        /// With `transfer: refer`: how long the provider has, after Parley's REFER, to report the
+        /// outcome in a NOTIFY before Parley transfers the party itself (`refer_timeout_s`).
+        public var referTimeoutSeconds = ParleyConfiguration.Trunk.defaultReferTimeoutSeconds
+        /// 40 s: a target's ring time (30 s) plus the provider's own setup.
+        public static let defaultReferTimeoutSeconds = 40
+        /// The accepted `refer_timeout_s` values.
+        public static let referTimeoutRange = 1...300
         public var line: Int?
 
         public init(name: String, registrar: Server? = nil, secondaryRegistrar: Server? = nil,
@@ -117,6 +124,7 @@ extension ParleyConfiguration {
     static let trunkKeys: Set<String> = [
         "name", "registrar", "secondary_registrar", "username", "password", "auth_username", "realm", "expires",
         "register", "ip_auth", "did_source", "caller_id", "codecs", "srtp", "transport", "transfer",
+        "refer_timeout_s",
     ]
 
     static func readTrunks(_ n: ConfigNode) throws(ConfigError) -> [Trunk] {
@@ -179,6 +187,10 @@ extension ParleyConfiguration {
             if trunk.transfer == .refer, trunk.registrar == nil {
                 throw v.error("trunk '\(name)': transfer: refer needs a registrar (the Refer-To names a number at its host)")
             }
+        }
+        if let v = m["refer_timeout_s"] {
+            guard trunk.transfer == .refer else { throw v.error("trunk '\(name)': refer_timeout_s applies only with transfer: refer") }
+            trunk.referTimeoutSeconds = try v.int(in: Trunk.referTimeoutRange)
         }
         return trunk
     }

@@ -64,8 +64,12 @@ final class Call {
     var transfer: TransferAttempt?
     /// A REFER Parley sent the caller's provider, while it is under way (Switch+ReferTransfer.swift).
     var referTransfer: ReferTransfer?
-    /// The Allow header values of the caller's INVITE (whether it accepts REFER, ...).
+    /// The Allow header values of the caller's INVITE, or of the 200 that answered an originated
+    /// call (whether the far end accepts REFER, ...).
     var remoteAllow: [String] = []
+    /// The transfer stages a REFER to the provider already reported, while its fall-back to a
+    /// transfer inside Parley starts (so one transfer reports each stage once).
+    var stagesShownByRefer: Set<SwitchEvent.TransferStage> = []
     /// The leg that took the caller's place after the caller blind-transferred its callee (a
     /// REFER on the caller's dialog): while it is set the call lives on without its caller, the
     /// callee (``connected``) and this leg talking in ``room``, and ends when either leaves.
@@ -139,6 +143,10 @@ final class OutboundLeg {
     var authTried = false
     /// The directory user this leg rings (a fork of a user call), for finding a shared party.
     var user: String?
+    /// The trunk this leg was placed on (a call out, a transfer target on a trunk).
+    var trunkName: String?
+    /// The Allow header values of the 200 that answered this leg (whether it accepts REFER, ...).
+    var remoteAllow: [String] = []
     /// Parley's own call control on this leg (our hold re-INVITEs).
     let control = LegControl()
 

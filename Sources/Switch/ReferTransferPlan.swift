@@ -1,21 +1,55 @@
+import Foundation
 import ParleyConfig
 
 /// Whether Parley moves a party it reaches through a trunk by sending the provider a REFER
-/// (RFC 3515) instead of ringing the target itself, and with which Refer-To. Pure: the switch
-/// passes the party's trunk, the Allow values its dialog advertised and where the dialplan sends
-/// the target (``TransferDestination``), and acts on the answer.
+/// (RFC 3515) instead of ringing the target itself, on which dialog, and with which Refer-To and
+/// Referred-By. Pure: the switch describes the party (its trunk, the Allow values its dialog
+/// advertised, which of the call's dialogs reaches it), where the dialplan sends the target
+/// (``TransferDestination``) and who asked, and acts on the answer.
 ///
 /// REFER is used only when all hold: the trunk opts in (`transfer: refer`; the provider must
 /// accept the REFER, and Parley then leaves the media path), the party's INVITE or 200 listed
 /// REFER in Allow, and the target is a number on that same trunk (the provider can reach only
 /// its own numbers; users, conferences and agents live inside Parley).
 struct ReferTransferPlan: Equatable {
-    /// The trunk the party came in on.
+    /// The trunk the party is reached through.
     let trunk: String
     /// The number the provider is asked to connect the party to.
     let number: String
     /// The Refer-To header value: `<sip:number@host[:port]>` at the trunk's server.
     let referTo: String
+    /// The dialog the REFER goes on.
+    let dialog: Dialog
+    /// The Referred-By header value (RFC 3892), nil to leave it out.
+    let referredBy: String?
+    /// How long the provider has to report the outcome (the trunk's `refer_timeout_s`).
+    let timeoutSeconds: Int
+
+    /// Which of a call's dialogs reaches the trunk party.
+    enum Dialog: Equatable {
+        /// The call's own dialog: a caller that came in on the trunk, or the party an originated
+        /// call rang through it.
+        case call
+        /// The outgoing leg Parley placed on the trunk for a user's call out.
+        case leg
+    }
+
+    /// The party to be moved.
+    struct Party: Equatable {
+        /// Its trunk; nil when it is not reached through one.
+        var trunk: ParleyConfiguration.Trunk?
+        /// The Allow header values of its INVITE (a caller) or its 200 (a party Parley rang).
+        var allow: [String]
+        var dialog: Dialog
+    }
+
+    /// Who asked for the transfer, which decides the Referred-By.
+    enum Requester: Equatable {
+        /// The control API or the agent: Parley itself (its account on the trunk, or its address).
+        case parley(listen: String, port: Int)
+        /// A phone's own REFER: its Referred-By travels on when it has a usable one, else Parley's.
+        case phone(referredBy: String?, listen: String, port: Int)
+    }
 
     /// The answer for one transfer.
     enum Decision: Equatable {
@@ -25,13 +59,11 @@ struct ReferTransferPlan: Equatable {
         case bridge(why: String)
     }
 
-    /// Decides for a party reached through `trunk` (nil: not a trunk call) whose dialog sent
-    /// these `allow` header values, being transferred to `destination`.
-    static func decide(trunk: ParleyConfiguration.Trunk?, allow: [String],
-                       destination: TransferDestination) -> Decision {
-        guard let trunk else { return .bridge(why: "the party did not come through a trunk") }
+    /// Decides for `party`, being transferred to `destination` at the request of `requester`.
+    static func decide(party: Party, destination: TransferDestination, requester: Requester) -> Decision {
+        guard let trunk = party.trunk else { return .bridge(why: "the party is not reached through a trunk") }
         guard trunk.transfer == .refer else { return .bridge(why: "trunk '\(trunk.name)' transfers by bridging") }
-        guard allows(allow, method: "REFER") else {
+        guard allows(party.allow, method: "REFER") else {
             return .bridge(why: "the party's dialog does not allow REFER")
         }
         guard case .trunk(let name, let number) = destination, name == trunk.name else {
@@ -42,7 +74,16 @@ struct ReferTransferPlan: Equatable {
         }
         // Server.description is "sip:host[:port]" with IPv6 in brackets.
         let hostPort = server.description.dropFirst(4)
-        return .refer(ReferTransferPlan(trunk: trunk.name, number: number, referTo: "<sip:\(number)@\(hostPort)>"))
+        let referredBy: String?
+        switch requester {
+        case .parley(let listen, let port):
+            referredBy = Self.referredBy(trunk: trunk, listen: listen, port: port)
+        case .phone(let phone, let listen, let port):
+            referredBy = phone.flatMap(usableHeaderValue) ?? Self.referredBy(trunk: trunk, listen: listen, port: port)
+        }
+        return .refer(ReferTransferPlan(trunk: trunk.name, number: number, referTo: "<sip:\(number)@\(hostPort)>",
+                                        dialog: party.dialog, referredBy: referredBy,
+                                        timeoutSeconds: trunk.referTimeoutSeconds))
     }
 
     /// Parley's identity for the REFER's Referred-By (RFC 3892): its account on the trunk
@@ -64,6 +105,17 @@ struct ReferTransferPlan: Equatable {
                 $0.trimmingCharacters(in: .whitespaces).caseInsensitiveCompare(method) == .orderedSame
             }
         }
+    }
+
+    /// A phone's header value we can pass on as it is: one line of printable text naming a SIP or
+    /// tel URI, at most 512 characters.
+    private static func usableHeaderValue(_ value: String) -> String? {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        let lowered = trimmed.lowercased()
+        guard !trimmed.isEmpty, trimmed.count <= 512,
+              lowered.contains("sip:") || lowered.contains("sips:") || lowered.contains("tel:"),
+              trimmed.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else { return nil }
+        return trimmed
     }
 
     /// A user part we can put in a URI unescaped: digits, letters and `+*#-._`, at most 64.

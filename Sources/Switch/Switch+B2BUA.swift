@@ -76,6 +76,9 @@ extension Switch {
     func handleOutboundEvent(_ event: SIPEvent, leg: OutboundLeg) {
         switch event.kind {
         case .inviteResponse:
+            if (200..<300).contains(event.status), let allow = event.message?.headers(named: "Allow"), !allow.isEmpty {
+                leg.remoteAllow = allow
+            }
             if handleOwnReinviteResponse(event, party: .outbound(leg)) { return }
             guard let call = leg.call else {
                 if event.status >= 200 && event.status < 300 { sip.bye(leg.handle) }
@@ -94,6 +97,9 @@ extension Switch {
             handleLegUpdate(event, leg: leg)
         case .refer:
             handleLegRefer(event, leg: leg)
+        case .referResponse, .notify:
+            // Our own REFER to the provider of a trunk leg (Switch+ReferTransfer.swift).
+            handleLegReferProgress(event, leg: leg)
         case .bye:
             leg.ended = true
             if let call = leg.call, call.standIn != nil, call.standIn === leg || call.connected === leg {

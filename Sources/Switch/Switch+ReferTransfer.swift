@@ -3,39 +3,59 @@ import Logging
 import ParleyConfig
 import SIP
 
-/// A REFER Parley sent to move a call's caller at its provider: the plan, its progress and what
-/// to do if the provider will not do it. SIP thread only.
+/// A REFER Parley sent to move a call's trunk party at its provider: the plan, its progress, the
+/// phone whose own REFER it passes on (if one asked), and what to do if the provider will not do
+/// it. SIP thread only.
 final class ReferTransfer {
     let plan: ReferTransferPlan
     /// The dialled target, as the transfer was asked for (events, logs).
     let target: String
+    /// The dialog the REFER went on (the call's own, or its trunk leg's).
+    let handle: SIPHandle
+    /// The phone whose REFER Parley passes on: its dialog and the event its NOTIFYs report on.
+    let relay: (handle: SIPHandle, event: String)?
     var progress = ReferProgress()
     var timer: UInt64?
-    /// Told the outcome once: nil when the provider connected the caller, else the final status.
+    /// Told the outcome once: nil when the provider connected the party, else the final status.
     var finished: ((Int?) -> Void)?
     /// Transfers inside Parley instead (the provider refused or the target failed).
     let fallback: () -> Void
     /// Whether the REFER's progress is published as transfer events.
     var emitsEvents = true
+    /// The transfer stages reported so far (the fall-back does not report them again).
+    var shownStages: Set<SwitchEvent.TransferStage> = []
 
-    init(plan: ReferTransferPlan, target: String, finished: ((Int?) -> Void)?, fallback: @escaping () -> Void) {
+    init(plan: ReferTransferPlan, target: String, handle: SIPHandle, relay: (handle: SIPHandle, event: String)?,
+         finished: ((Int?) -> Void)?, fallback: @escaping () -> Void) {
         self.plan = plan
         self.target = target
+        self.handle = handle
+        self.relay = relay
         self.finished = finished
         self.fallback = fallback
     }
 }
 
-/// Parley-initiated transfer by REFER (issue 6): when the caller came in on a trunk with
-/// `transfer: refer`, its INVITE allowed REFER and the target is a number on that trunk, Parley
-/// asks the provider to connect the caller there (REFER on the caller's dialog, Refer-To at the
-/// trunk's server, Referred-By Parley) instead of ringing the target itself. A NOTIFY with a 2xx
-/// sipfrag means the provider connected the caller: Parley hangs up its legs ("transferred by
-/// REFER"). A refused REFER, a failure sipfrag or no final word in time falls back to the usual
-/// transfer inside Parley (Switch+BlindTransfer.swift), so the caller is never lost.
+/// Parley-initiated transfer by REFER (issue 6): when the party to move is reached through a
+/// trunk with `transfer: refer` (a caller that came in on it, the party an originated call rang
+/// through it, or the far end of a user's call out on it), its dialog allowed REFER and the
+/// target is a number on that trunk, Parley asks the provider to connect the party there (REFER
+/// on that party's dialog, Refer-To at the trunk's server) instead of ringing the target itself.
+/// The control API, the agent's transfer tool and a phone's own blind REFER all come this way; a
+/// phone hears the provider's progress as its REFER's NOTIFYs. A NOTIFY with a 2xx sipfrag means
+/// the provider connected the party: Parley hangs up its legs ("transferred by REFER"). A refused
+/// REFER, a failure sipfrag or no final word within the trunk's `refer_timeout_s` falls back to
+/// the usual transfer inside Parley (Switch+BlindTransfer.swift), so the party is never lost.
 extension Switch {
-    /// How long the provider has to report the outcome before Parley transfers by itself.
-    static let referTransferSeconds = 40
+    /// The party of `call` reached on its own dialog: a trunk caller, or what an originated call rang.
+    func providerParty(of call: Call) -> ReferTransferPlan.Party {
+        let name = call.ledger.inboundTrunk ?? call.ledger.originatedTrunk
+        return ReferTransferPlan.Party(trunk: name.flatMap(trunkSettings), allow: call.remoteAllow, dialog: .call)
+    }
+
+    private func trunkSettings(_ name: String) -> ParleyConfiguration.Trunk? {
+        configuration.trunks.first { $0.name == name }
+    }
 
     /// Sends the REFER when ``ReferTransferPlan`` says so and returns true; false (nothing sent)
     /// when the transfer must happen inside Parley. `fallback` runs if the REFER does not work.
@@ -44,34 +64,115 @@ extension Switch {
     func startReferTransfer(_ call: Call, to target: String, emitsEvents: Bool = true, finished: ((Int?) -> Void)?,
                             fallback: @escaping () -> Void) -> Bool {
         guard call.isUp, call.referTransfer == nil else { return false }
-        let trunk = call.ledger.inboundTrunk.flatMap { name in configuration.trunks.first { $0.name == name } }
-        let decision = ReferTransferPlan.decide(trunk: trunk, allow: call.remoteAllow,
-                                                destination: transferDestination(for: target))
+        let party = providerParty(of: call)
+        let decision = ReferTransferPlan.decide(party: party, destination: transferDestination(for: target),
+                                                requester: .parley(listen: configuration.sip.listen, port: configuration.sip.port))
         guard case .refer(let plan) = decision else {
-            if case .bridge(let why) = decision, trunk?.transfer == .refer {
-                call.logger.info("transferring inside Parley, not by REFER", metadata: ["target": "\(target)", "why": "\(why)"])
-            }
+            logBridged(call, decision, trunk: party.trunk, target: target)
             return false
         }
-        let transfer = ReferTransfer(plan: plan, target: target, finished: finished, fallback: fallback)
-        transfer.emitsEvents = emitsEvents
-        call.referTransfer = transfer
-        let referredBy = trunk.flatMap { ReferTransferPlan.referredBy(trunk: $0, listen: configuration.sip.listen, port: configuration.sip.port) }
-        sip.refer(call.handle, referTo: plan.referTo, headers: referredBy.map { ["Referred-By: \($0)"] } ?? [])
-        call.logger.info("transfer by REFER to the provider", metadata: ["target": "\(target)", "trunk": "\(plan.trunk)",
-                                                                         "refer-to": "\(plan.referTo)"])
-        if emitsEvents { emit(.transfer(target: target, stage: .requested), call: call) }
-        transfer.timer = sip.schedule(after: Self.referTransferSeconds * 1000) { [weak self, weak call, weak transfer] in
-            guard let self, let call, let transfer, call.referTransfer === transfer else { return }
-            transfer.timer = nil
-            self.advance(call, transfer, .timedOut)
+        sendReferTransfer(call, plan: plan, target: target, on: call.handle, relay: nil, emitsEvents: emitsEvents,
+                          finished: finished, fallback: fallback)
+        return true
+    }
+
+    /// A phone connected to a trunk caller (or to the party an originated call rang) sent a blind
+    /// REFER: true when Parley asks the provider instead (the phone's Referred-By carried on) or
+    /// refuses because a REFER is already under way; false lets the usual path handle it.
+    func referLegTransferToProvider(_ event: SIPEvent, leg: OutboundLeg, event eventName: String) -> Bool {
+        guard let message = event.message, let call = leg.call, call.connected === leg, call.isUp, call.transfer == nil,
+              let referTo = message.header("Refer-To"), let number = Self.referTarget(referTo) else { return false }
+        guard call.referTransfer == nil else {
+            notifyTransfer(leg, event: eventName, status: 491, final: true)
+            return true
+        }
+        let party = providerParty(of: call)
+        let decision = ReferTransferPlan.decide(party: party, destination: transferDestination(for: number),
+                                                requester: phone(message))
+        guard case .refer(let plan) = decision else {
+            logBridged(call, decision, trunk: party.trunk, target: number)
+            return false
+        }
+        call.logger.info("blind transfer requested", metadata: ["target": "\(number)", "by": "\(leg.contact)",
+                                                                "referred-by": "\(message.header("Referred-By") ?? "-")"])
+        sendReferTransfer(call, plan: plan, target: number, on: call.handle, relay: (leg.handle, eventName),
+                          finished: nil) { [weak self, weak leg] in
+            guard let self, let leg else { return }
+            self.handleLegRefer(event, leg: leg, askProvider: false)
         }
         return true
     }
 
-    /// The REFER's final response and the NOTIFYs of its subscription, on the caller's dialog.
+    /// A user's phone blind-transfers the party it called on a trunk (a REFER on its own dialog):
+    /// true when Parley asks the provider to connect that party (REFER on the trunk leg) or
+    /// refuses because a REFER is already under way; false lets the usual path handle it.
+    func referCallerTransferToProvider(_ message: SIPMessage, call: Call, event eventName: String) -> Bool {
+        guard call.isUp, let callee = call.connected, callee.answered, !callee.ended, call.standIn == nil,
+              call.transfer == nil, callee.control.reinvite == nil,
+              let referTo = message.header("Refer-To"), let number = Self.referTarget(referTo) else { return false }
+        guard call.referTransfer == nil else {
+            notifyTransfer(call.handle, event: eventName, status: 491, final: true)
+            return true
+        }
+        let party = ReferTransferPlan.Party(trunk: callee.trunkName.flatMap(trunkSettings), allow: callee.remoteAllow, dialog: .leg)
+        let decision = ReferTransferPlan.decide(party: party, destination: transferDestination(for: number),
+                                                requester: phone(message))
+        guard case .refer(let plan) = decision else {
+            logBridged(call, decision, trunk: party.trunk, target: number)
+            return false
+        }
+        call.logger.info("blind transfer requested by the caller", metadata: ["target": "\(number)", "transferee": "\(callee.contact)",
+                                                                               "referred-by": "\(message.header("Referred-By") ?? "-")"])
+        sendReferTransfer(call, plan: plan, target: number, on: callee.handle, relay: (call.handle, eventName),
+                          finished: nil) { [weak self, weak call] in
+            guard let self, let call else { return }
+            self.handleCallerBlindRefer(message, call: call, event: eventName)
+        }
+        return true
+    }
+
+    private func phone(_ message: SIPMessage) -> ReferTransferPlan.Requester {
+        .phone(referredBy: message.header("Referred-By"), listen: configuration.sip.listen, port: configuration.sip.port)
+    }
+
+    private func logBridged(_ call: Call, _ decision: ReferTransferPlan.Decision, trunk: ParleyConfiguration.Trunk?, target: String) {
+        guard case .bridge(let why) = decision, trunk?.transfer == .refer else { return }
+        call.logger.info("transferring inside Parley, not by REFER", metadata: ["target": "\(target)", "why": "\(why)"])
+    }
+
+    private func sendReferTransfer(_ call: Call, plan: ReferTransferPlan, target: String, on handle: SIPHandle,
+                                   relay: (handle: SIPHandle, event: String)?, emitsEvents: Bool = true,
+                                   finished: ((Int?) -> Void)?, fallback: @escaping () -> Void) {
+        let transfer = ReferTransfer(plan: plan, target: target, handle: handle, relay: relay, finished: finished, fallback: fallback)
+        transfer.emitsEvents = emitsEvents
+        call.referTransfer = transfer
+        sip.refer(handle, referTo: plan.referTo, headers: plan.referredBy.map { ["Referred-By: \($0)"] } ?? [])
+        call.logger.info("transfer by REFER to the provider", metadata: [
+            "target": "\(target)", "trunk": "\(plan.trunk)", "refer-to": "\(plan.referTo)",
+            "dialog": "\(plan.dialog == .call ? "call" : "trunk leg")", "timeout-s": "\(plan.timeoutSeconds)",
+        ])
+        report(call, transfer, .requested)
+        transfer.timer = sip.schedule(after: plan.timeoutSeconds * 1000) { [weak self, weak call, weak transfer] in
+            guard let self, let call, let transfer, call.referTransfer === transfer else { return }
+            transfer.timer = nil
+            call.logger.info("the provider did not report the transfer's outcome in time", metadata: ["after-s": "\(plan.timeoutSeconds)"])
+            self.advance(call, transfer, .timedOut)
+        }
+    }
+
+    /// The REFER's final response and the NOTIFYs of its subscription, on the call's own dialog.
     func handleReferProgress(_ event: SIPEvent, call: Call) {
-        guard let transfer = call.referTransfer else { return }
+        guard let transfer = call.referTransfer, transfer.handle == call.handle else { return }
+        referProgress(event, call: call, transfer: transfer)
+    }
+
+    /// The same on a trunk leg's dialog (a REFER for a user's call out).
+    func handleLegReferProgress(_ event: SIPEvent, leg: OutboundLeg) {
+        guard let call = leg.call, let transfer = call.referTransfer, transfer.handle == leg.handle else { return }
+        referProgress(event, call: call, transfer: transfer)
+    }
+
+    private func referProgress(_ event: SIPEvent, call: Call, transfer: ReferTransfer) {
         switch event.kind {
         case .referResponse where event.status >= 200:
             call.logger.info("provider answered the REFER", metadata: ["status": "\(event.status)"])
@@ -79,8 +180,12 @@ extension Switch {
         case .notify:
             let message = event.message
             let body = message?.bodyText
-            call.logger.info("provider reports transfer progress",
-                             metadata: ["sipfrag": "\(body.flatMap(ReferProgress.sipfragStatus).map(String.init) ?? "-")"])
+            let status = body.flatMap(ReferProgress.sipfragStatus)
+            call.logger.info("provider reports transfer progress", metadata: ["sipfrag": "\(status.map(String.init) ?? "-")"])
+            // The phone that asked hears the provider's progress; the final word comes with the outcome.
+            if let relay = transfer.relay, let status, status < 200, call.isUp {
+                notifyTransfer(relay.handle, event: relay.event, status: status, final: false)
+            }
             advance(call, transfer, .notified(sipfrag: body, subscriptionState: message?.header("Subscription-State")))
         default:
             break
@@ -93,17 +198,19 @@ extension Switch {
         call.referTransfer = nil
         if let timer = transfer.timer { sip.cancelTimer(timer) }
         transfer.timer = nil
-        if transfer.emitsEvents { emit(.transfer(target: transfer.target, stage: .failed), call: call) }
+        report(call, transfer, .failed)
         transfer.finished?(481)
         transfer.finished = nil
     }
 
+    private func report(_ call: Call, _ transfer: ReferTransfer, _ stage: SwitchEvent.TransferStage) {
+        guard transfer.emitsEvents, transfer.shownStages.insert(stage).inserted else { return }
+        emit(.transfer(target: transfer.target, stage: stage), call: call)
+    }
+
     private func advance(_ call: Call, _ transfer: ReferTransfer, _ event: ReferProgress.Event) {
-        let wasAccepted = transfer.progress.accepted
         let outcome = transfer.progress.handle(event)
-        if !wasAccepted, transfer.progress.accepted, transfer.emitsEvents {
-            emit(.transfer(target: transfer.target, stage: .trying), call: call)
-        }
+        if transfer.progress.accepted { report(call, transfer, .trying) }
         guard outcome != .pending else { return }
         call.referTransfer = nil
         if let timer = transfer.timer { sip.cancelTimer(timer) }
@@ -111,9 +218,10 @@ extension Switch {
         switch outcome {
         case .succeeded:
             call.logger.info("transferred by REFER; Parley leaves the call", metadata: ["target": "\(transfer.target)"])
-            if transfer.emitsEvents { emit(.transfer(target: transfer.target, stage: .completed), call: call) }
+            report(call, transfer, .completed)
             transfer.finished?(nil)
             transfer.finished = nil
+            if let relay = transfer.relay, call.isUp { notifyTransfer(relay.handle, event: relay.event, status: 200, final: true) }
             if call.isUp {
                 hangUp(call, reason: "transferred by REFER")
             } else {
@@ -123,19 +231,22 @@ extension Switch {
             call.logger.info("the provider did not transfer; transferring inside Parley",
                              metadata: ["target": "\(transfer.target)", "status": "\(status)"])
             guard call.isUp else {
-                if transfer.emitsEvents { emit(.transfer(target: transfer.target, stage: .failed), call: call) }
+                report(call, transfer, .failed)
                 transfer.finished?(status)
                 transfer.finished = nil
                 return
             }
+            // The transfer inside Parley is the same transfer: it does not report what was shown.
+            call.stagesShownByRefer = transfer.emitsEvents ? transfer.shownStages : []
             transfer.fallback()
+            call.stagesShownByRefer = []
         case .pending:
             break
         }
     }
 
-    /// The agent's blind transfer of a trunk caller, by REFER when the plan allows: true once the
-    /// REFER is sent. The agent hears success once the provider connected the caller (then the
+    /// The agent's blind transfer of a trunk party, by REFER when the plan allows: true once the
+    /// REFER is sent. The agent hears success once the provider connected the party (then the
     /// call ends); if the provider will not, the agent's usual transfer rings the target.
     func agentTransferByRefer(_ call: Call, to target: String, done: @escaping (AgentCallError?) -> Void) -> Bool {
         startReferTransfer(call, to: target, emitsEvents: false, finished: { status in

@@ -23,6 +23,8 @@ final class TransferAttempt {
     /// The caller asked (a REFER on its own dialog): the callee is the transferee and the target
     /// takes the caller's place (Switch+CallerTransfer.swift).
     var fromCaller = false
+    /// The stages already reported for this transfer (each is reported once).
+    var shownStages: Set<SwitchEvent.TransferStage> = []
 
     init(transferor: OutboundLeg?, event: String?, target: String) {
         self.transferor = transferor
@@ -42,7 +44,8 @@ final class TransferAttempt {
 extension Switch {
     static let transferRingSeconds = 30
 
-    func handleLegRefer(_ event: SIPEvent, leg: OutboundLeg) {
+    /// `askProvider` false skips asking a trunk caller's provider (that REFER's fall-back).
+    func handleLegRefer(_ event: SIPEvent, leg: OutboundLeg, askProvider: Bool = true) {
         guard let message = event.message else { return }
         let cseq = message.header("CSeq")?.split(separator: " ").first.map(String.init) ?? "1"
         let eventName = "refer;id=\(cseq)"
@@ -50,6 +53,8 @@ extension Switch {
             handleAttendedRefer(message, on: .outbound(leg), event: eventName)
             return
         }
+        // A trunk caller may be handed to its provider by REFER (Switch+ReferTransfer.swift).
+        if askProvider, referLegTransferToProvider(event, leg: leg, event: eventName) { return }
         guard let call = leg.call, call.connected === leg, call.isUp else {
             notifyTransfer(leg, event: eventName, status: 481, final: true)
             return
@@ -78,6 +83,7 @@ extension Switch {
     /// The target's legs are ringing: the attempt becomes the call's, with its ring timer.
     func startTransfer(_ attempt: TransferAttempt, on call: Call, ringSeconds seconds: Int) {
         call.transfer = attempt
+        attempt.shownStages = call.stagesShownByRefer
         reportTransfer(call, attempt, .requested)
         attempt.timer = sip.schedule(after: seconds * 1000) { [weak self, weak call, weak attempt] in
             guard let self, let call, let attempt, call.transfer === attempt else { return }
@@ -100,6 +106,8 @@ extension Switch {
             handleAttendedRefer(message, on: .inbound(call), event: "refer;id=\(cseq)")
             return
         }
+        // A party on a trunk may be handed to its provider by REFER (Switch+ReferTransfer.swift).
+        if referCallerTransferToProvider(message, call: call, event: "refer;id=\(cseq)") { return }
         handleCallerBlindRefer(message, call: call, event: "refer;id=\(cseq)")
     }
 

@@ -205,6 +205,7 @@ extension Switch {
             }
             let leg = OutboundLeg(handle: handle, contact: "sip:\(number)@\(host)", stream: stream, offer: pending, local: local, call: call)
             leg.credentials = link.trunk.password.map { (user: link.trunk.authUsername ?? link.trunk.username ?? "", password: $0, realm: link.trunk.realm) }
+            leg.trunkName = trunkName
             outbound[handle] = leg
             callsByStream[stream.id] = call.handle
             sip.invite(handle, requestURI: "sip:\(number)@\(host)", sdp: offer.serialized(),

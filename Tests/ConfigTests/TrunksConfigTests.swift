@@ -24,6 +24,7 @@ final class TrunksConfigTests: XCTestCase {
                 srtp: "off"
                 transport: tcp
                 transfer: refer
+                refer_timeout_s: 12
             """)
         let trunk = try XCTUnwrap(config.trunk(named: "provider"))
         XCTAssertEqual(trunk.registrar, Trunk.Server(host: "sip.provider.example", port: 5080))
@@ -41,6 +42,7 @@ final class TrunksConfigTests: XCTestCase {
         XCTAssertEqual(trunk.srtp, .off)
         XCTAssertEqual(trunk.transport, .tcp)
         XCTAssertEqual(trunk.transfer, .refer)
+        XCTAssertEqual(trunk.referTimeoutSeconds, 12)
         XCTAssertEqual(trunk.line, 2)
         XCTAssertTrue(trunk.canSendCalls)
         XCTAssertFalse("\(trunk)".contains("pw"), "\(trunk)")
@@ -56,6 +58,7 @@ final class TrunksConfigTests: XCTestCase {
         XCTAssertEqual(trunk.didSource, .requestURI)
         XCTAssertEqual(trunk.transport, .udp)
         XCTAssertEqual(trunk.transfer, .bridge, "REFER to a provider is opt-in")
+        XCTAssertEqual(trunk.referTimeoutSeconds, 40, "the provider has 40 s to report a REFER's outcome")
         XCTAssertEqual(trunk.ipAuth, [])
         XCTAssertNil(trunk.codecs)
         XCTAssertNil(trunk.srtp)
@@ -153,6 +156,12 @@ final class TrunksConfigTests: XCTestCase {
         assertConfigError(reg + "    register: false\n    transport: sctp\n", line: 5, containing: "'sctp' is not one of: udp, tcp")
         assertConfigError(reg + "    register: false\n    transfer: blind\n", line: 5, containing: "'blind' is not one of: bridge, refer")
         assertConfigError(head + "    ip_auth: [192.0.2.1]\n    transfer: refer\n", line: 4, containing: "transfer: refer needs a registrar")
+        let refer = reg + "    register: false\n    transfer: refer\n"
+        assertConfigError(refer + "    refer_timeout_s: 0\n", line: 6, containing: "0 is out of range 1...300")
+        assertConfigError(refer + "    refer_timeout_s: 301\n", line: 6, containing: "301 is out of range 1...300")
+        assertConfigError(refer + "    refer_timeout_s: soon\n", line: 6, containing: "expected a whole number")
+        assertConfigError(reg + "    register: false\n    refer_timeout_s: 5\n", line: 5,
+                          containing: "refer_timeout_s applies only with transfer: refer")
         assertConfigError(reg + "    register: false\n    srtp: maybe\n", line: 5, containing: "is not one of: required, optional, off")
         assertConfigError(reg + "    register: false\n    codecs: [G729]\n", line: 5, containing: "unsupported codec")
         assertConfigError(reg + "    register: false\n    outbound_proxy: x\n", line: 5, containing: "unknown key 'trunks[0].outbound_proxy'")

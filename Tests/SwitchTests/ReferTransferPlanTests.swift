@@ -14,42 +14,67 @@ final class ReferTransferPlanTests: XCTestCase {
         return trunk
     }
 
+    private let parley = ReferTransferPlan.Requester.parley(listen: "127.0.0.1", port: 5080)
+
+    private func party(_ trunk: ParleyConfiguration.Trunk?, allow: [String]? = nil,
+                       dialog: ReferTransferPlan.Dialog = .call) -> ReferTransferPlan.Party {
+        ReferTransferPlan.Party(trunk: trunk, allow: allow ?? self.allow, dialog: dialog)
+    }
+
     func testAnOptedInTrunkWhoseDialogAllowsREFERIsAskedToConnectANumberAtItsServer() {
-        let decision = ReferTransferPlan.decide(trunk: carrier(), allow: allow,
-                                                destination: .trunk(name: "carrier", number: "+15551234"))
+        let decision = ReferTransferPlan.decide(party: party(carrier()), destination: .trunk(name: "carrier", number: "+15551234"),
+                                                requester: parley)
         XCTAssertEqual(decision, .refer(ReferTransferPlan(trunk: "carrier", number: "+15551234",
-                                                          referTo: "<sip:+15551234@192.0.2.10:5070>")))
-        let v6 = ReferTransferPlan.decide(trunk: carrier(registrar: .init(host: "2001:db8::7")), allow: allow,
-                                          destination: .trunk(name: "carrier", number: "4711"))
-        XCTAssertEqual(v6, .refer(ReferTransferPlan(trunk: "carrier", number: "4711", referTo: "<sip:4711@[2001:db8::7]>")))
+                                                          referTo: "<sip:+15551234@192.0.2.10:5070>", dialog: .call,
+                                                          referredBy: "<sip:parley@127.0.0.1:5080>", timeoutSeconds: 40)))
+        let v6 = ReferTransferPlan.decide(party: party(carrier(registrar: .init(host: "2001:db8::7"))),
+                                          destination: .trunk(name: "carrier", number: "4711"), requester: parley)
+        XCTAssertEqual(v6, .refer(ReferTransferPlan(trunk: "carrier", number: "4711", referTo: "<sip:4711@[2001:db8::7]>",
+                                                    dialog: .call, referredBy: "<sip:parley@127.0.0.1:5080>", timeoutSeconds: 40)))
+    }
+
+    /// The far end of a user's call out (the trunk leg) is REFERred on that leg, with the phone's
+    /// own Referred-By when it sent a usable one, and the provider gets the trunk's own time limit.
+    func testAPhonesTransferOfItsTrunkPartyGoesOnTheTrunkLegWithThePhonesReferredBy() {
+        var trunk = carrier()
+        trunk.referTimeoutSeconds = 7
+        let target = TransferDestination.trunk(name: "carrier", number: "4712")
+        let byPhone = ReferTransferPlan.decide(party: party(trunk, dialog: .leg), destination: target,
+                                               requester: .phone(referredBy: "<sip:1001@pbx.example>", listen: "127.0.0.1", port: 5080))
+        XCTAssertEqual(byPhone, .refer(ReferTransferPlan(trunk: "carrier", number: "4712", referTo: "<sip:4712@192.0.2.10:5070>",
+                                                         dialog: .leg, referredBy: "<sip:1001@pbx.example>", timeoutSeconds: 7)))
+        // No Referred-By, or one that is not a URI on one line: Parley's own identity instead.
+        for unusable in [nil, "", "anonymous", "<sip:1001@x>\r\nX-Evil: 1", String(repeating: "a", count: 600) + "sip:"] as [String?] {
+            guard case .refer(let plan) = ReferTransferPlan.decide(
+                party: party(trunk, dialog: .leg), destination: target,
+                requester: .phone(referredBy: unusable, listen: "127.0.0.1", port: 5080)) else {
+                return XCTFail("expected REFER for \(String(describing: unusable))")
+            }
+            XCTAssertEqual(plan.referredBy, "<sip:parley@127.0.0.1:5080>", "\(String(describing: unusable))")
+        }
+        // The leg's 200 must have listed REFER, as a caller's INVITE must.
+        guard case .bridge(let why) = ReferTransferPlan.decide(party: party(trunk, allow: ["INVITE, BYE"], dialog: .leg),
+                                                               destination: target, requester: parley) else {
+            return XCTFail("a leg whose 200 did not allow REFER is transferred inside Parley")
+        }
+        XCTAssertTrue(why.contains("does not allow REFER"), why)
     }
 
     func testEachMissingConditionKeepsTheTransferInsideParley() {
         let target = TransferDestination.trunk(name: "carrier", number: "4711")
-        func bridges(_ decision: ReferTransferPlan.Decision, _ fragment: String, line: UInt = #line) {
+        func bridges(_ party: ReferTransferPlan.Party, to destination: TransferDestination = target, _ fragment: String, line: UInt = #line) {
+            let decision = ReferTransferPlan.decide(party: party, destination: destination, requester: parley)
             guard case .bridge(let why) = decision else { return XCTFail("expected a bridged transfer, got \(decision)", line: line) }
             XCTAssertTrue(why.contains(fragment), why, line: line)
         }
-        bridges(ReferTransferPlan.decide(trunk: nil, allow: allow, destination: target), "did not come through a trunk")
-        bridges(ReferTransferPlan.decide(trunk: carrier(.bridge), allow: allow, destination: target), "transfers by bridging")
-        bridges(ReferTransferPlan.decide(trunk: carrier(), allow: ["INVITE, ACK, BYE, NOTIFY"], destination: target), "does not allow REFER")
-        bridges(ReferTransferPlan.decide(trunk: carrier(), allow: [], destination: target), "does not allow REFER")
-        bridges(ReferTransferPlan.decide(trunk: carrier(), allow: allow, destination: .user("1003", ringSeconds: 20)), "not a number on trunk")
-        bridges(ReferTransferPlan.decide(trunk: carrier(), allow: allow, destination: .trunk(name: "other", number: "4711")),
-                "not a number on trunk")
-        bridges(ReferTransferPlan.decide(trunk: carrier(registrar: nil), allow: allow, destination: target), "no SIP URI")
-        bridges(ReferTransferPlan.decide(trunk: carrier(), allow: allow, destination: .trunk(name: "carrier", number: "47 11>")),
-                "no SIP URI")
-    }
-
-    func testReferredByIsParleysAccountOnTheTrunkOrItsOwnAddress() {
-        var account = carrier()
-        account.username = "pbx"
-        XCTAssertEqual(ReferTransferPlan.referredBy(trunk: account, listen: "127.0.0.1", port: 5080), "<sip:pbx@192.0.2.10:5070>")
-        XCTAssertEqual(ReferTransferPlan.referredBy(trunk: carrier(), listen: "127.0.0.1", port: 5080), "<sip:parley@127.0.0.1:5080>")
-        XCTAssertEqual(ReferTransferPlan.referredBy(trunk: carrier(), listen: "2001:db8::1", port: 5080), "<sip:parley@[2001:db8::1]:5080>")
-        XCTAssertNil(ReferTransferPlan.referredBy(trunk: carrier(), listen: "0.0.0.0", port: 5080))
-        XCTAssertNil(ReferTransferPlan.referredBy(trunk: carrier(), listen: "::", port: 5080))
+        bridges(party(nil), "not reached through a trunk")
+        bridges(party(carrier(.bridge)), "transfers by bridging")
+        bridges(party(carrier(), allow: ["INVITE, ACK, BYE, NOTIFY"]), "does not allow REFER")
+        bridges(party(carrier(), allow: []), "does not allow REFER")
+        bridges(party(carrier()), to: .user("1003", ringSeconds: 20), "not a number on trunk")
+        bridges(party(carrier()), to: .trunk(name: "other", number: "4711"), "not a number on trunk")
+        bridges(party(carrier(registrar: nil)), "no SIP URI")
+        bridges(party(carrier()), to: .trunk(name: "carrier", number: "47 11>"), "no SIP URI")
     }
 
     func testAllowIsReadAsCaseInsensitiveTokensAcrossHeaderLines() {

@@ -10,7 +10,9 @@ import Registrar
 extension Switch {
     /// Starts the transfer; nil once the target rings (or, for a conference, once the caller is
     /// in), else why not. `finished` hears the outcome (nil: connected; else the final status).
-    func beginTransfer(_ call: Call, to target: String, finished: ((Int?) -> Void)? = nil) -> CallControlError? {
+    /// `byRefer` false keeps the transfer inside Parley even when the provider could be asked.
+    func beginTransfer(_ call: Call, to target: String, byRefer: Bool = true,
+                       finished: ((Int?) -> Void)? = nil) -> CallControlError? {
         guard call.phase == .answered || call.phase == .confirmed else { return .wrongState("the call is not answered") }
         guard call.transfer == nil, call.agent?.transfer == nil, call.referTransfer == nil else {
             return .wrongState("a transfer is already under way")
@@ -23,8 +25,9 @@ extension Switch {
             return .notSupported("a call joined with another caller by a transfer cannot be transferred again")
         }
         call.logger.info("blind transfer requested through the control API", metadata: ["target": "\(target)"])
-        // A caller from a trunk with `transfer: refer` is handed to its provider by REFER when it can be.
-        let byRefer = startReferTransfer(call, to: target, finished: finished) { [weak self, weak call] in
+        // A party on a trunk with `transfer: refer` (a caller that came in on it, or the party an
+        // originated call rang through it) is handed to its provider by REFER when it can be.
+        let referred = byRefer && startReferTransfer(call, to: target, finished: finished) { [weak self, weak call] in
             guard let self, let call else { return }
             if let error = self.blindTransfer(call, to: target, transferor: call.connected, event: nil, finished: finished) {
                 call.logger.info("blind transfer failed before ringing", metadata: ["target": "\(target)", "why": "\(error)"])
@@ -32,7 +35,7 @@ extension Switch {
                 finished?(Self.notifyStatus(for: error))
             }
         }
-        if byRefer { return nil }
+        if referred { return nil }
         return blindTransfer(call, to: target, transferor: call.connected, event: nil, finished: finished)
     }
 

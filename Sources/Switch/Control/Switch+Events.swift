@@ -75,6 +75,8 @@ extension Switch {
 
     /// A blind transfer moved on.
     func reportTransfer(_ call: Call, _ attempt: TransferAttempt, _ stage: SwitchEvent.TransferStage) {
+        // One transfer reports each stage once (a second 18x, or a stage its REFER already showed).
+        guard attempt.shownStages.insert(stage).inserted else { return }
         emit(.transfer(target: attempt.target, stage: stage), call: call)
     }
 

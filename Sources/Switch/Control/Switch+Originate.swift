@@ -277,6 +277,9 @@ extension Switch {
                         target: origination.target, stream: leg.stream, local: leg.local, logger: origination.logger)
         call.ledger = origination.ledger
         call.caller = origination.rung
+        // Whether the party accepts REFER: a trunk's provider may then be asked to transfer it
+        // (Switch+ReferTransfer.swift; the trunk is the ledger's originatedTrunk).
+        call.remoteAllow = message.headers(named: "Allow")
         call.audio = audio
         call.lastLocalSDP = leg.offerSDP
         call.phase = .confirmed
@@ -300,7 +303,8 @@ extension Switch {
         case .user, .trunk:
             // The answered party hears ringback while the target rings.
             call.stream.play(.sound(ToneClips.ringback(sampleRate: call.sampleRate), loop: true))
-            let error = beginTransfer(call, to: origination.connectTo) { [weak self, weak call] status in
+            // Connecting is not a transfer: Parley bridges the two, never REFERs the provider here.
+            let error = beginTransfer(call, to: origination.connectTo, byRefer: false) { [weak self, weak call] status in
                 guard let self, let call, let status else { return }
                 self.hangUp(call, reason: "connect target refused (\(status))")
             }
