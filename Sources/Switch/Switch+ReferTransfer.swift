@@ -12,8 +12,8 @@ final class ReferTransfer {
     let target: String
     /// The dialog the REFER went on (the call's own, or its trunk leg's).
     let handle: SIPHandle
-    /// The phone whose REFER Parley passes on: its dialog and the event its NOTIFYs report on.
-    let relay: (handle: SIPHandle, event: String)?
+    /// The phone whose REFER Parley passes on, if one asked.
+    let relay: ReferRelay?
     var progress = ReferProgress()
     var timer: UInt64?
     /// Told the outcome once: nil when the provider connected the party, else the final status.
@@ -25,7 +25,7 @@ final class ReferTransfer {
     /// The transfer stages reported so far (the fall-back does not report them again).
     var shownStages: Set<SwitchEvent.TransferStage> = []
 
-    init(plan: ReferTransferPlan, target: String, handle: SIPHandle, relay: (handle: SIPHandle, event: String)?,
+    init(plan: ReferTransferPlan, target: String, handle: SIPHandle, relay: ReferRelay?,
          finished: ((Int?) -> Void)?, fallback: @escaping () -> Void) {
         self.plan = plan
         self.target = target
@@ -33,6 +33,23 @@ final class ReferTransfer {
         self.relay = relay
         self.finished = finished
         self.fallback = fallback
+    }
+}
+
+/// The phone whose own REFER a ``ReferTransfer`` passes on to the provider: the event its
+/// NOTIFYs report on and its dialog, the call's own (the phone called out) or a leg Parley placed
+/// to it (held weakly: a leg that ended is not notified).
+struct ReferRelay {
+    let event: String
+    weak var leg: OutboundLeg?
+    /// The phone is the call's caller (its dialog is the call's own).
+    let isCaller: Bool
+
+    /// The dialog to NOTIFY on, while the phone is still there.
+    func handle(in call: Call) -> SIPHandle? {
+        if isCaller { return call.isUp ? call.handle : nil }
+        guard let leg, !leg.ended, leg.call === call else { return nil }
+        return leg.handle
     }
 }
 
@@ -95,8 +112,8 @@ extension Switch {
         }
         call.logger.info("blind transfer requested", metadata: ["target": "\(number)", "by": "\(leg.contact)",
                                                                 "referred-by": "\(message.header("Referred-By") ?? "-")"])
-        sendReferTransfer(call, plan: plan, target: number, on: call.handle, relay: (leg.handle, eventName),
-                          finished: nil) { [weak self, weak leg] in
+        let relay = ReferRelay(event: eventName, leg: leg, isCaller: false)
+        sendReferTransfer(call, plan: plan, target: number, on: call.handle, relay: relay, finished: nil) { [weak self, weak leg] in
             guard let self, let leg else { return }
             self.handleLegRefer(event, leg: leg, askProvider: false)
         }
@@ -123,8 +140,8 @@ extension Switch {
         }
         call.logger.info("blind transfer requested by the caller", metadata: ["target": "\(number)", "transferee": "\(callee.contact)",
                                                                                "referred-by": "\(message.header("Referred-By") ?? "-")"])
-        sendReferTransfer(call, plan: plan, target: number, on: callee.handle, relay: (call.handle, eventName),
-                          finished: nil) { [weak self, weak call] in
+        let relay = ReferRelay(event: eventName, leg: nil, isCaller: true)
+        sendReferTransfer(call, plan: plan, target: number, on: callee.handle, relay: relay, finished: nil) { [weak self, weak call] in
             guard let self, let call else { return }
             self.handleCallerBlindRefer(message, call: call, event: eventName)
         }
@@ -141,7 +158,7 @@ extension Switch {
     }
 
     private func sendReferTransfer(_ call: Call, plan: ReferTransferPlan, target: String, on handle: SIPHandle,
-                                   relay: (handle: SIPHandle, event: String)?, emitsEvents: Bool = true,
+                                   relay: ReferRelay?, emitsEvents: Bool = true,
                                    finished: ((Int?) -> Void)?, fallback: @escaping () -> Void) {
         let transfer = ReferTransfer(plan: plan, target: target, handle: handle, relay: relay, finished: finished, fallback: fallback)
         transfer.emitsEvents = emitsEvents
@@ -183,8 +200,8 @@ extension Switch {
             let status = body.flatMap(ReferProgress.sipfragStatus)
             call.logger.info("provider reports transfer progress", metadata: ["sipfrag": "\(status.map(String.init) ?? "-")"])
             // The phone that asked hears the provider's progress; the final word comes with the outcome.
-            if let relay = transfer.relay, let status, status < 200, call.isUp {
-                notifyTransfer(relay.handle, event: relay.event, status: status, final: false)
+            if let relay = transfer.relay, let status, status < 200, let phone = relay.handle(in: call) {
+                notifyTransfer(phone, event: relay.event, status: status, final: false)
             }
             advance(call, transfer, .notified(sipfrag: body, subscriptionState: message?.header("Subscription-State")))
         default:
@@ -221,7 +238,9 @@ extension Switch {
             report(call, transfer, .completed)
             transfer.finished?(nil)
             transfer.finished = nil
-            if let relay = transfer.relay, call.isUp { notifyTransfer(relay.handle, event: relay.event, status: 200, final: true) }
+            if let relay = transfer.relay, let phone = relay.handle(in: call) {
+                notifyTransfer(phone, event: relay.event, status: 200, final: true)
+            }
             if call.isUp {
                 hangUp(call, reason: "transferred by REFER")
             } else {
