@@ -15,13 +15,23 @@ import SIP
 /// call owns and closes the stream. SIP thread only.
 extension Switch {
     /// Takes `leg`, the answered callee of `owner`, out of `owner` (its forks, its connected leg,
-    /// its room, the stream and handle maps) and registers a confirmed call for it on the same
-    /// dialog, going to `target`. The caller checks that the leg is answered, not ended and has
-    /// no re-INVITE of ours in flight. Reported like a new call (incoming, then answered).
-    func promote(_ leg: OutboundLeg, of owner: Call, to target: CallTarget) -> Call {
+    /// the stream and handle maps) and registers a confirmed call for it on the same dialog, going
+    /// to `target`. The leg leaves `owner`'s room, or with `keepingRoom` the room goes with it
+    /// (`owner`'s own stream leaves it instead): a stream that stays where it is can be given
+    /// music at once, where one moving to another room's media thread would arrive after it.
+    /// The caller checks that the leg is answered, not ended and has no re-INVITE of ours in
+    /// flight. Reported like a new call (incoming, then answered).
+    func promote(_ leg: OutboundLeg, of owner: Call, to target: CallTarget, keepingRoom: Bool = false) -> Call {
         if owner.connected === leg { owner.connected = nil }
         owner.legs.removeAll { $0 === leg }
-        owner.room?.remove(member: leg.stream.id)
+        var room: Room?
+        if keepingRoom, let kept = owner.room {
+            kept.remove(member: owner.stream.id)
+            owner.room = nil
+            room = kept
+        } else {
+            owner.room?.remove(member: leg.stream.id)
+        }
         if let codec = leg.audio?.codecName { owner.ledger.formerCodecs.append(codec) }
         outbound.removeValue(forKey: leg.handle)
         callsByStream.removeValue(forKey: leg.stream.id)
@@ -41,6 +51,7 @@ extension Switch {
             call.caller = party.username.map { DirectoryUser(username: $0, secret: .password(""), callerIDName: nil) }
         }
         call.audio = leg.audio
+        call.room = room
         call.phase = .confirmed
         call.answeredAt = .now
         call.transferredFrom = owner.callID

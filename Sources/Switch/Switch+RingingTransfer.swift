@@ -9,8 +9,8 @@ import SIP
 /// transfer attempt: A hears ringback, B's two dialogs end (NOTIFY 200, BYE, and a final response
 /// to B's consultation INVITE), and when C answers A and C talk. If C never answers (or refuses),
 /// A's call ends: A's former party is gone. When B had called A (A's dialog is a leg Parley placed
-/// for B's call), A's leg first becomes a call of its own (Switch+LegPromotion.swift) in a room
-/// of its own, then waits the same way. SIP thread only.
+/// for B's call), A's leg first becomes a call of its own (Switch+LegPromotion.swift) that keeps
+/// the call's room, then waits the same way. SIP thread only.
 extension Switch {
     /// Hands `consultation`'s ringing legs to the party B's REFER leaves behind.
     func transferToRinging(_ consultation: Call, referrer: Party, logger: Logger) -> AttendedOutcome {
@@ -34,7 +34,8 @@ extension Switch {
             unlinkPartner(of: inbound)
             call = inbound
         case .outbound(let leg):
-            guard let owner = leg.call, owner !== consultation, owner.isUp, owner.standIn == nil, leg.answered, !leg.ended else {
+            guard let owner = leg.call, owner !== consultation, owner.isUp, owner.standIn == nil, owner.room != nil,
+                  leg.answered, !leg.ended else {
                 return .failure(status: 481, reason: "the transferee is not connected")
             }
             guard owner.transfer == nil, leg.control.reinvite == nil else {
@@ -43,11 +44,9 @@ extension Switch {
             guard consultation.connected == nil, !ringing.isEmpty else {
                 return .failure(status: 481, reason: "the consultation call has nothing ringing")
             }
-            // A's leg leaves B's call (handleAttendedRefer ends B's dialog) as a call of its own.
-            call = promote(leg, of: owner, to: consultation.target)
-            let room = media.openRoom(sampleRate: 16000)
-            call.room = room
-            room.add(call.stream)
+            // A's leg leaves B's call (handleAttendedRefer ends B's dialog) as a call of its own,
+            // taking the call's room: A's stream stays where it is and hears the ringback at once.
+            call = promote(leg, of: owner, to: consultation.target, keepingRoom: true)
         }
         guard let room = call.room else {
             return .failure(status: 500, reason: "the transferee's call lost its room")
