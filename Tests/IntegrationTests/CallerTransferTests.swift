@@ -1,4 +1,5 @@
 import Codecs
+import Control
 import Foundation
 import ParleyTesting
 import XCTest
@@ -20,38 +21,65 @@ final class CallerTransferTests: XCTestCase {
           digest_algorithms: [MD5]
         """
 
-    func testTheCallerSendsTheCalleeIntoAConference() throws {
+    /// Carol waits in conference 3000; Alice sends Bob there. Bob's leg becomes a call of its own
+    /// (listed by the control API, going to 3000), Carol hears Bob, and each call has one record.
+    func testTheCallerSendsTheCalleeIntoAConference() async throws {
         let server = try ParleyServer(name: "xfer-caller-conf", extraDialplan: """
               - extension: "3000"
                 action: conference
             """, extraTop: Self.users)
         addTeardownBlock { server.stop() }
+        let api = try ControlClient(baseURL: server.apiURL)
         let alice = try phone("1001", password: "alice-secret", server: server, tone: 1200)
         let bob = try phone("1002", password: "bob-secret", server: server, tone: 600)
         let carol = try phone("1003", password: "carol-secret", server: server, tone: 900)
         // Carol is in the room first.
         try carol.dial("sip:3000@127.0.0.1:\(server.sipPort)")
-        XCTAssertTrue(carol.waitForEvent("CALL_ESTABLISHED", timeout: 20), carol.output() + server.log)
+        let carolIn = try await ControlAPI.blocking { carol.waitForEvent("CALL_ESTABLISHED", timeout: 20) }
+        XCTAssertTrue(carolIn, carol.output() + server.log)
         XCTAssertTrue(waitForLog("joined conference", in: server), server.log)
-        try aliceCallsBob(alice, bob, server: server)
+        try alice.dial("sip:1002@127.0.0.1:\(server.sipPort)")
+        let up = try await ControlAPI.blocking {
+            alice.waitForEvent("CALL_ESTABLISHED", timeout: 20) && bob.waitForEvent("CALL_ESTABLISHED", timeout: 20)
+        }
+        XCTAssertTrue(up, alice.output() + bob.output())
+        try await Task.sleep(for: .seconds(2))
+        let before = try await ControlAPI.calls(api)
+        let original = try XCTUnwrap(before.first { $0.to == "1002" }, "\(before)")
         _ = try alice.command("transfer", params: "sip:3000@127.0.0.1:\(server.sipPort)")
         XCTAssertTrue(waitForLog("callee leg became a call of its own", in: server), alice.output() + server.log)
-        XCTAssertTrue(alice.waitForEvent("CALL_CLOSED", timeout: 20), "the transferor's call ends\n" + alice.output())
+        let aliceGone = try await ControlAPI.blocking { alice.waitForEvent("CALL_CLOSED", timeout: 20) }
+        XCTAssertTrue(aliceGone, "the transferor's call ends\n" + alice.output())
         XCTAssertEqual(notifies(server), ["100", "200"], server.log)
-        Thread.sleep(forTimeInterval: 4)
+        try await Task.sleep(for: .seconds(4))
         XCTAssertFalse(bob.messages.contains { $0.type == "CALL_CLOSED" }, "Bob's call must survive the transfer\n" + bob.output())
         XCTAssertEqual(count("joined conference", in: server), 2, server.log)
         XCTAssertEqual(count("call ended", in: server), 1, "only Alice's call is over, once\n" + server.log)
+        // The control plane lists Carol's call and Bob's own call; Alice's is gone.
+        let live = try await ControlAPI.calls(api)
+        XCTAssertEqual(live.count, 2, "\(live)")
+        XCTAssertFalse(live.contains { $0.id == original.id }, "\(live)")
+        let bobsCall = try XCTUnwrap(live.first { $0.id.rawValue.hasPrefix(original.id.rawValue + "-xfer-") }, "\(live)")
+        XCTAssertEqual(bobsCall.to, "3000")
+        XCTAssertTrue(bobsCall.from.hasPrefix("sip:1002@"), bobsCall.from)
+        XCTAssertEqual(bobsCall.legs.count, 1, "\(bobsCall.legs)")
         carol.stop()
         let (heard, rate) = try recording(carol)
         let tail = heard[max(0, heard.count - 3 * rate)..<max(0, heard.count - rate / 4)]
         XCTAssertGreaterThan(AudioAnalysis.amplitude(of: 600, in: tail, sampleRate: rate), 1000, "Carol hears Bob in the room")
         XCTAssertLessThan(AudioAnalysis.amplitude(of: 1200, in: tail, sampleRate: rate), 200, "Alice is not in the room")
-        // Bob's own call ends when he hangs up: one more record, no second one for Alice's call.
+        // Bob's own call ends when he hangs up: one record each, none twice.
         _ = try bob.command("hangup")
-        XCTAssertTrue(bob.waitForEvent("CALL_CLOSED", timeout: 20), bob.output())
+        let bobGone = try await ControlAPI.blocking { bob.waitForEvent("CALL_CLOSED", timeout: 20) }
+        XCTAssertTrue(bobGone, bob.output())
         XCTAssertTrue(waitForLog("conference closed", in: server), server.log)
-        Thread.sleep(forTimeInterval: 1)
+        let bobsRecord = try await ControlAPI.record(api, callID: bobsCall.id.rawValue)
+        XCTAssertEqual(bobsRecord?.to, "3000")
+        XCTAssertEqual(bobsRecord?.disposition, .answered)
+        let records = try await api.get([CallRecord].self, "/cdrs", query: [("call", original.id.rawValue)])
+        XCTAssertEqual(records.count, 1, "\(records)")
+        XCTAssertEqual(records.first?.disposition, .answered)
+        XCTAssertEqual(records.first?.to, "1002")
         XCTAssertEqual(count("call ended", in: server), 3, "Alice's, Carol's and Bob's calls, once each\n" + server.log)
     }
 
