@@ -21,7 +21,8 @@ extension Switch {
         case .bye:
             // A caller that transferred its callee away leaves alone (Switch+CallerTransfer.swift).
             if callerLeavesBridge(call, terminated: false) { return }
-            call.endReason = "caller hung up"
+            // A caller that sent its callee elsewhere keeps "transferred" as the cause.
+            if call.endReason != "transferred" { call.endReason = "caller hung up" }
             releaseLegs(of: call)
         case .byeResponse:
             if call.endReason == "unknown" { call.endReason = "we hung up" }

@@ -167,6 +167,11 @@ final class CallerTransferTests: XCTestCase {
         let bobTail = toBob[max(0, toBob.count - 3 * bobRate)..<max(0, toBob.count - bobRate / 2)]
         XCTAssertGreaterThan(AudioAnalysis.amplitude(of: 900, in: bobTail, sampleRate: bobRate), 1000, "Bob hears Carol")
         XCTAssertLessThan(AudioAnalysis.amplitude(of: 1200, in: bobTail, sampleRate: bobRate), 200, "Alice is gone")
+        // Bob was parked about 2 s into his call and waited there through the refused transfer
+        // (at least 6 s): he heard the hold music, not Alice.
+        let parked = toBob[min(toBob.count, Int(3.5 * Double(bobRate)))..<min(toBob.count, Int(7.5 * Double(bobRate)))]
+        XCTAssertGreaterThan(AudioAnalysis.rms(Array(parked)), 300, "Bob hears hold music while parked")
+        XCTAssertLessThan(AudioAnalysis.amplitude(of: 1200, in: parked, sampleRate: bobRate), 200, "Alice is gone")
     }
 
     // MARK: helpers
