@@ -22,7 +22,8 @@ final class CallerTransferTests: XCTestCase {
         """
 
     /// Carol waits in conference 3000; Alice sends Bob there. Bob's leg becomes a call of its own
-    /// (listed by the control API, going to 3000), Carol hears Bob, and each call has one record.
+    /// (listed by the control API, going to 3000, answering Bob's hold and resume re-INVITEs),
+    /// Carol hears Bob, and each call has one record.
     func testTheCallerSendsTheCalleeIntoAConference() async throws {
         let server = try ParleyServer(name: "xfer-caller-conf", extraDialplan: """
               - extension: "3000"
@@ -63,6 +64,17 @@ final class CallerTransferTests: XCTestCase {
         XCTAssertEqual(bobsCall.to, "3000")
         XCTAssertTrue(bobsCall.from.hasPrefix("sip:1002@"), bobsCall.from)
         XCTAssertEqual(bobsCall.legs.count, 1, "\(bobsCall.legs)")
+        // Bob's re-INVITEs (hold, resume) now reach his own call, which answers them.
+        let reinvites = { server.log.components(separatedBy: "\n").filter { $0.contains("re-INVITE answered") && $0.contains("-xfer-") } }
+        _ = try bob.command("hold")
+        let held = try await ControlAPI.eventually { reinvites().first { $0.contains("hold=true") } }
+        XCTAssertNotNil(held, bob.output() + server.log)
+        try await Task.sleep(for: .seconds(1))
+        _ = try bob.command("resume")
+        let resumed = try await ControlAPI.eventually { reinvites().first { $0.contains("hold=false") } }
+        XCTAssertNotNil(resumed, bob.output() + server.log)
+        try await Task.sleep(for: .seconds(3))
+        XCTAssertFalse(bob.messages.contains { $0.type == "CALL_CLOSED" }, bob.output())
         carol.stop()
         let (heard, rate) = try recording(carol)
         let tail = heard[max(0, heard.count - 3 * rate)..<max(0, heard.count - rate / 4)]
