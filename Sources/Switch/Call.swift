@@ -85,7 +85,10 @@ final class Call {
     /// The AI agent in this call (target `agent`), while it is there.
     var agent: AgentLink?
     /// Parley's own call control on this leg: our re-INVITEs (hold), a bridged inbound peer.
-    let control = LegControl()
+    let control: LegControl
+    /// The call this one was split off by a transfer (a leg Parley placed that became a call of
+    /// its own, Switch+LegPromotion.swift); nil for a call that started as one.
+    var transferredFrom: String?
     /// What the control plane notes about the call (times, origin, API changes).
     var ledger = CallLedger()
 
@@ -96,8 +99,9 @@ final class Call {
     }
 
     init(handle: SIPHandle, callID: String, from: String, target: CallTarget, stream: MediaStream,
-         local: LocalAudio, logger: Logger) {
+         local: LocalAudio, logger: Logger, control: LegControl = LegControl()) {
         self.handle = handle
+        self.control = control
         self.callID = callID
         self.from = from
         self.target = target

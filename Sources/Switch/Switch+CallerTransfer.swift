@@ -5,12 +5,16 @@ import Registrar
 import SIP
 
 /// Blind transfer from the caller's side (RFC 5589 §6 with the roles swapped): A called B through
-/// Parley and sends REFER on its own dialog naming C. B, the leg Parley placed, is the transferee:
-/// Parley rings C for it (a user's phones or a trunk number) and, when C answers, C takes A's
-/// place in the call's room (a "stand-in" leg), A hears NOTIFY 200 and is sent BYE if it does not
-/// hang up within 2 s. The call then lives on without its inbound dialog: B and C talk, and the
-/// call (its record, its events) ends once, when either of them leaves. A target that fails is
-/// reported in the NOTIFY and A and B stay connected. SIP thread only.
+/// Parley and sends REFER on its own dialog naming C. B, the leg Parley placed, is the transferee.
+/// - C rings (a user's phones or a trunk number): when C answers, C takes A's place in the call's
+///   room (a "stand-in" leg), A hears NOTIFY 200 and is sent BYE if it does not hang up within
+///   2 s. The call then lives on without its inbound dialog: B and C talk, and the call (its
+///   record, its events) ends once, when either of them leaves.
+/// - C answers by itself (a conference, the AI agent, a parking slot): B's leg becomes a call of
+///   its own (Switch+LegPromotion.swift) that goes there at once, with its own record and events;
+///   A hears NOTIFY 200 and its call ends ("transferred", BYE after 2 s unless A hangs up first).
+/// A target that fails before anything happened (unknown, full, busy, missing) is reported in the
+/// NOTIFY and A and B stay connected. SIP thread only.
 extension Switch {
     /// A blind REFER on the caller's dialog (its Refer-To has no Replaces).
     func handleCallerBlindRefer(_ message: SIPMessage, call: Call, event eventName: String) {
@@ -39,9 +43,8 @@ extension Switch {
         }
     }
 
-    /// Rings `target` for the callee (caller ID: the callee's user). Only targets that ring (users,
-    /// trunk numbers) can take the caller's place: a conference or an agent would need a dialog of
-    /// its own for the callee.
+    /// Rings `target` for the callee (caller ID: the callee's user), or sends the callee where
+    /// Parley answers it itself. Nil once that is under way (or done), else why not (nothing changed).
     private func ringForCallee(_ call: Call, callee: OutboundLeg, target: String, event: String,
                                headers: [String]) -> CallControlError? {
         guard let room = call.room else { return .wrongState("the call has no room") }
@@ -58,8 +61,28 @@ extension Switch {
             seconds = ring
         case .trunk(let name, let number):
             attempt.legs = [trunkLeg(call, trunkName: name, number: number, caller: transferee, room: room, headers: headers)].compactMap { $0 }
-        case .conference, .agent, .park:
-            return .notSupported("\(target) answers by itself; only the caller's own call can be transferred to it")
+        case .conference(let name, let settings):
+            guard conferenceHasRoom(name, settings: settings) else { return .unreachable(target: target, status: 486) }
+            sendCallee(callee, of: call, target: target, as: .conference(room: name, settings), event: event) { promoted in
+                self.enterConference(promoted, name: name, settings: settings, moderator: false) != nil
+            }
+            return nil
+        case .agent(let name, let number):
+            guard agents?.catalog.current(named: name) != nil else { return .unreachable(target: target, status: 503) }
+            sendCallee(callee, of: call, target: target, as: .agent(name: name, number: number), event: event) { promoted in
+                self.startAgent(promoted, name: name, number: number)
+                return promoted.agent != nil
+            }
+            return nil
+        case .park(let slot, let timeout):
+            guard parkingLot[slot].flatMap({ liveParked($0) }) == nil else { return .unreachable(target: target, status: 486) }
+            // Nobody picking the call up rings the caller who parked it (when it is one of our users).
+            let parker = call.caller.flatMap { pbx?.directory.user($0.username) }?.username
+            sendCallee(callee, of: call, target: target, as: .pickup(slot: slot), event: event) { promoted in
+                self.park(promoted, slot: slot, timeoutSeconds: timeout, parker: parker)
+                return true
+            }
+            return nil
         case .service:
             return .notSupported("\(target) is a service; a call cannot be transferred to it")
         case .rejected(let status):
@@ -70,6 +93,34 @@ extension Switch {
         guard !attempt.legs.isEmpty else { return .unreachable(target: target, status: 503) }
         startTransfer(attempt, on: call, ringSeconds: seconds)
         return nil
+    }
+
+    /// A target Parley answers itself: the callee's leg becomes a call of its own for `newTarget`
+    /// and `enter` puts it there; the caller's part is over (NOTIFY with the outcome, then its
+    /// call ends). A target that takes nobody in after all (the agent's voice cannot start) ends
+    /// the callee's new call too: the caller's NOTIFY says 503.
+    private func sendCallee(_ callee: OutboundLeg, of call: Call, target: String, as newTarget: CallTarget, event: String,
+                            enter: (Call) -> Bool) {
+        emit(.transfer(target: target, stage: .requested), call: call)
+        let promoted = promote(callee, of: call, to: newTarget)
+        if enter(promoted) {
+            call.logger.info("blind transfer completed", metadata: ["target": "\(target)", "transferee": "\(callee.contact)",
+                                                                    "by": "caller", "answered-by": "parley",
+                                                                    "transferee-call": "\(promoted.callID)"])
+            emit(.transfer(target: target, stage: .completed), call: call)
+            notifyTransfer(call.handle, event: event, status: 200, final: true)
+        } else {
+            call.logger.info("blind transfer failed: the target did not take the callee", metadata: ["target": "\(target)"])
+            emit(.transfer(target: target, stage: .failed), call: call)
+            notifyTransfer(call.handle, event: event, status: 503, final: true)
+            hangUp(promoted, reason: "transfer target refused the call")
+        }
+        // The caller has nobody left: RFC 5589 §6.1 has it hang up; make sure it goes.
+        call.endReason = "transferred"
+        sip.schedule(after: 2000) { [weak self, weak call] in
+            guard let self, let call, call.isUp else { return }
+            self.hangUp(call, reason: "transferred")
+        }
     }
 
     /// The target answered a caller's transfer: it takes the caller's place next to the callee.

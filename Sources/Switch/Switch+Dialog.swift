@@ -21,8 +21,11 @@ extension Switch {
         case .bye:
             // A caller that transferred its callee away leaves alone (Switch+CallerTransfer.swift).
             if callerLeavesBridge(call, terminated: false) { return }
-            // A BYE crossing ours keeps the cause we hung up for ("transferred by REFER", ...).
-            if call.phase != .ending || call.endReason == "unknown" { call.endReason = "caller hung up" }
+            // A BYE crossing ours keeps the cause we hung up for ("transferred by REFER", ...), and a
+            // caller that sent its callee elsewhere keeps "transferred".
+            if call.endReason != "transferred", call.phase != .ending || call.endReason == "unknown" {
+                call.endReason = "caller hung up"
+            }
             releaseLegs(of: call)
         case .byeResponse:
             if call.endReason == "unknown" { call.endReason = "we hung up" }

@@ -75,18 +75,7 @@ final class AttendedTransferTests: XCTestCase {
         let server = try ParleyServer(name: "semi-attended", extraTop: Self.users)
         addTeardownBlock { server.stop() }
         let alice = try phone("1001", password: "alice-secret", server: server, tone: Self.aliceTone)
-        let carolPort = try FreePorts.sipPort()
-        let work = try PeerFiles.scratchDirectory("sipp-uas-ring-late")
-        let registration = try SIPp.run(scenario: "reg_auth", arguments: [
-            "127.0.0.1:\(server.sipPort)", "-s", "1003", "-au", "1003", "-ap", "carol-secret", "-p", "\(try FreePorts.sipPort())",
-            "-key", "contact_port", "\(carolPort)", "-key", "expires", "600", "-m", "1",
-        ], workingDirectory: work, timeout: 20)
-        XCTAssertEqual(registration.successfulCalls, 1, registration.output + server.log)
-        let carol = try SIPp.start(scenario: "uas_ring_late", arguments: [
-            "-p", "\(carolPort)", "-m", "1", "-mp", "\(try FreePorts.sipPort())",
-        ], workingDirectory: work, timeout: 90)
-        addTeardownBlock { carol.stop() }
-        XCTAssertTrue(FreePorts.waitUntilBound(carolPort, udp: true, timeout: 10))
+        let carol = try ringingCarol(server: server)
         let (bob, _) = try transferor(scenario: "xfer_semi_attended_b", server: server)
         try alice.dial("sip:1002@127.0.0.1:\(server.sipPort)")
         XCTAssertTrue(alice.waitForEvent("CALL_ESTABLISHED", timeout: 20), alice.output() + server.log)
@@ -101,6 +90,53 @@ final class AttendedTransferTests: XCTestCase {
         alice.stop()
         let (toAlice, rate) = try recording(alice)
         // Ringback (440 + 480 Hz, 2 s on, 4 s off) while C rang; C's plain 440 Hz at the end.
+        let seconds = toAlice.count / rate
+        let ringback = (0..<max(0, seconds - 1)).map { level(toAlice[($0 * rate)..<(($0 + 1) * rate)], 480, rate: rate) }.max() ?? 0
+        XCTAssertGreaterThan(ringback, 1000, "A hears ringback while C rings")
+        let end = tail(toAlice, rate: rate, from: 5.5, to: 0.5)
+        XCTAssertGreaterThan(level(end, 440, rate: rate), 1000, "A hears C after C answered")
+        XCTAssertLessThan(level(end, 480, rate: rate), 300, "the ringback stops when C answers")
+    }
+
+    /// Semi-attended from the called party: B called A (B is a trunk peer Parley trusts by
+    /// address, so one sipp instance can place both its calls without digests), consults C and,
+    /// while C rings, REFERs its own dialog with A naming the consultation. A's leg becomes a call
+    /// of its own: A hears ringback, B's dialogs end (the scenario checks NOTIFY 200, 480, BYE),
+    /// and when C answers A and C talk; A's hang-up reaches C.
+    func testSemiAttendedTransferByTheCallerHandsTheCalleeToTheRingingTarget() throws {
+        let bobPort = try FreePorts.sipPort()
+        let server = try ParleyServer(name: "semi-attended-caller", extraTop: Self.users + """
+
+            trunks:
+              - name: peer
+                registrar: sip:127.0.0.1:\(bobPort)
+                register: false
+            inbound:
+              - did: "1001"
+                extension: "1001"
+              - did: "1003"
+                extension: "1003"
+            """)
+        addTeardownBlock { server.stop() }
+        let alice = try phone("1001", password: "alice-secret", server: server, tone: Self.aliceTone)
+        let carol = try ringingCarol(server: server)
+        let work = try PeerFiles.scratchDirectory("sipp-xfer_semi_attended_b_caller")
+        let bob = try SIPp.start(scenario: "xfer_semi_attended_b_caller", arguments: [
+            "127.0.0.1:\(server.sipPort)", "-p", "\(bobPort)", "-m", "1",
+        ], workingDirectory: work, timeout: 60)
+        addTeardownBlock { bob.stop() }
+        XCTAssertTrue(alice.waitForEvent("CALL_ESTABLISHED", timeout: 20), alice.output() + server.log)
+        XCTAssertTrue(waitForLog("attended transfer to a ringing target", in: server, timeout: 40), server.log)
+        let result = try bob.finish(timeout: 60)
+        XCTAssertEqual(result.successfulCalls, 1, "B must see NOTIFY 200, 480 on call 2 and BYE on call 1\n" + result.output + server.log)
+        XCTAssertTrue(server.log.contains("callee leg became a call of its own"), server.log)
+        XCTAssertTrue(waitForLog("blind transfer completed", in: server, timeout: 30), "C answers A\n" + server.log)
+        Thread.sleep(forTimeInterval: 6)
+        XCTAssertFalse(alice.messages.contains { $0.type == "CALL_CLOSED" }, "A's call must survive the transfer\n" + alice.output())
+        _ = try alice.command("hangup")
+        XCTAssertEqual(try carol.finish(timeout: 30).successfulCalls, 1, "A's hang-up reaches C\n" + server.log)
+        alice.stop()
+        let (toAlice, rate) = try recording(alice)
         let seconds = toAlice.count / rate
         let ringback = (0..<max(0, seconds - 1)).map { level(toAlice[($0 * rate)..<(($0 + 1) * rate)], 480, rate: rate) }.max() ?? 0
         XCTAssertGreaterThan(ringback, 1000, "A hears ringback while C rings")
@@ -183,6 +219,23 @@ final class AttendedTransferTests: XCTestCase {
     }
 
     // MARK: helpers
+
+    /// C: 1003 registered at a sipp UAS that rings 5 s, then answers streaming 440 Hz.
+    private func ringingCarol(server: ParleyServer) throws -> SIPpInstance {
+        let carolPort = try FreePorts.sipPort()
+        let work = try PeerFiles.scratchDirectory("sipp-uas-ring-late")
+        let registration = try SIPp.run(scenario: "reg_auth", arguments: [
+            "127.0.0.1:\(server.sipPort)", "-s", "1003", "-au", "1003", "-ap", "carol-secret", "-p", "\(try FreePorts.sipPort())",
+            "-key", "contact_port", "\(carolPort)", "-key", "expires", "600", "-m", "1",
+        ], workingDirectory: work, timeout: 20)
+        XCTAssertEqual(registration.successfulCalls, 1, registration.output + server.log)
+        let carol = try SIPp.start(scenario: "uas_ring_late", arguments: [
+            "-p", "\(carolPort)", "-m", "1", "-mp", "\(try FreePorts.sipPort())",
+        ], workingDirectory: work, timeout: 90)
+        addTeardownBlock { carol.stop() }
+        XCTAssertTrue(FreePorts.waitUntilBound(carolPort, udp: true, timeout: 10))
+        return carol
+    }
 
     /// B: registers 1002 at a free port, then runs `scenario` there (listening for Parley's
     /// INVITE); returns the instance and its message log. `authUser` is the user part of the

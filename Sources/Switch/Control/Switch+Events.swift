@@ -192,6 +192,8 @@ extension Switch {
     func direction(of call: Call) -> CallSnapshot.Direction {
         if call.ledger.originated { return .outbound }
         if case .trunk = call.target { return .outbound }
+        // A party Parley called on a trunk that became a call of its own (a transfer) stays outbound.
+        if call.ledger.originatedTrunk != nil { return .outbound }
         if call.ledger.inboundTrunk != nil { return .inbound }
         return call.caller != nil ? .internal : .inbound
     }
