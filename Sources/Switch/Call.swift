@@ -86,6 +86,9 @@ final class Call {
     var agent: AgentLink?
     /// Parley's own call control on this leg: our re-INVITEs (hold), a bridged inbound peer.
     let control: LegControl
+    /// Parley sent this dialog's INVITE (an originated call, or a callee leg that became a call of
+    /// its own): Parley is its UAC and generated its Call-ID (RFC 3261 §14.1 glare wait).
+    var dialledByParley = false
     /// The call this one was split off by a transfer (a leg Parley placed that became a call of
     /// its own, Switch+LegPromotion.swift); nil for a call that started as one.
     var transferredFrom: String?

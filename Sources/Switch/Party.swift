@@ -57,7 +57,7 @@ enum Party {
     /// Our side of the dialog.
     var role: ReplacesDecision.Role {
         switch self {
-        case .inbound: .uas
+        case .inbound(let call): call.dialledByParley ? .uac : .uas
         case .outbound: .uac
         }
     }

@@ -53,6 +53,7 @@ extension Switch {
         call.audio = leg.audio
         call.room = room
         call.phase = .confirmed
+        call.dialledByParley = true
         call.answeredAt = .now
         call.transferredFrom = owner.callID
         // A party Parley reached on a trunk stays one (its provider may still be asked to REFER it on).

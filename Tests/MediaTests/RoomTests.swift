@@ -1,7 +1,7 @@
 import Codecs
 import Foundation
 import Logging
-import Media
+@testable import Media
 import ParleyTesting
 import RTP
 import Synchronization
@@ -185,5 +185,44 @@ final class RoomTests: XCTestCase {
         }
         XCTAssertLessThan(level(toA, 1800), 100, "A does not hear B's prompt")
         XCTAssertGreaterThan(level(toB, 1800), 1000, "B hears its prompt")
+    }
+    /// A stream joining from another media loop arrives two hops after ``Room/add(_:options:)``;
+    /// a setting posted right after it (parking it with music, as a transfer to a slot does) and a
+    /// removal posted before it arrives must both still hold.
+    func testSettingsAndRemovalForAStreamStillMovingFromAnotherLoopWaitForIt() throws {
+        let room = engine.openRoom(sampleRate: 8000)
+        defer { room.close() }
+        // Two streams on the other loop than the room's (the engine balances new streams over both).
+        var opened: [MediaStream] = []
+        defer { for stream in opened { stream.close() } }
+        for _ in 0..<8 where opened.filter({ $0.loop !== room.loop }).count < 2 {
+            opened.append(try engine.openStream(logger: Logger(label: "test")) { _ in })
+        }
+        let away = opened.filter { $0.loop !== room.loop }
+        XCTAssertEqual(away.count, 2, "the engine has a second loop")
+        guard away.count == 2 else { return }
+        let (a, b) = (away[0], away[1])
+        let peerA = try UDPTestSocket()
+        a.configure(audio(to: peerA))
+        let music = SoundClip(samples: AudioAnalysis.tone(frequency: 440, seconds: 1, sampleRate: 8000), sampleRate: 8000, name: "moh")
+        // The streams' own loop is busy for a moment (as a loop ticking rooms can be): their move
+        // out of it is queued behind that, the settings below go straight to the room's loop.
+        a.loop.post { _ in Thread.sleep(forTimeInterval: 0.15) }
+        room.add(a)
+        room.setParked(a.id, music: music)
+        room.add(b)
+        room.remove(member: b.id)
+        let heard = try listen(peerA, seconds: 0.8, quiet: 0.4)
+        XCTAssertGreaterThan(heard.count, 2400, "the parked stream is sent the room's output")
+        XCTAssertGreaterThan(level(Array(heard.dropFirst(800)), 440), 2000, "the parked stream hears its music")
+        let members = expectation(description: "snapshot")
+        let seen = Mutex<[UInt64]>([])
+        room.snapshot { ids, _ in
+            seen.withLock { $0 = ids }
+            members.fulfill()
+        }
+        wait(for: [members], timeout: 5)
+        XCTAssertTrue(seen.withLock { $0.contains(a.id) })
+        XCTAssertFalse(seen.withLock { $0.contains(b.id) }, "a stream taken out on its way does not join")
     }
 }

@@ -6,7 +6,8 @@ import Synchronization
 /// one media loop; streams that join move there (sockets, codecs and SRTP intact). Every member
 /// hears the N-1 mix at the room's rate (8, 16 or 48 kHz), converted to its own codec.
 ///
-/// Thread-safe: each call is forwarded to the room's loop and applied in order.
+/// Thread-safe: each call is forwarded to the room's loop and applied in order (a setting for a
+/// stream still moving here waits for it).
 public final class Room: Sendable {
     public let id: UInt64
     public let sampleRate: Int
@@ -36,10 +37,14 @@ public final class Room: Sendable {
     public func add(_ stream: MediaStream, options: MemberOptions = MemberOptions()) {
         let roomID = id
         let rate = sampleRate
+        // A stream from another loop arrives two hops later than a setting posted after this
+        // call: the room holds such settings (and a removal) for it until it is here.
+        let streamID = stream.id
+        post { $0.expect(streamID) }
         stream.move(to: loop) { loop, state in
             guard let room = loop.room(roomID) else { return }
             if let previous = state.room, previous !== room { previous.remove(state.id) }
-            guard state.room !== room else { return }
+            guard state.room !== room, room.admit(state.id) else { return }
             let member = RoomState.Member(id: state.id, kind: .stream(state), rate: state.sampleRate, roomRate: rate,
                                           roomFrame: rate / 50)
             member.muted = options.muted
@@ -69,19 +74,20 @@ public final class Room: Sendable {
     }
 
     public func setMuted(_ member: UInt64, _ muted: Bool) {
-        post { $0.member(member)?.muted = muted }
+        post { $0.withMember(member) { $0.muted = muted } }
     }
 
     public func setDeaf(_ member: UInt64, _ deaf: Bool) {
-        post { $0.member(member)?.deaf = deaf }
+        post { $0.withMember(member) { $0.deaf = deaf } }
     }
 
     /// Volume steps -4...4 (≈ 3 dB each) for what the member says (`input`) and hears (`output`).
     public func setVolume(_ member: UInt64, input: Int? = nil, output: Int? = nil) {
         post { room in
-            guard let m = room.member(member) else { return }
-            if let input { m.inputGain = AudioMixer.gain(forVolumeStep: input) }
-            if let output { m.outputGain = AudioMixer.gain(forVolumeStep: output) }
+            room.withMember(member) { m in
+                if let input { m.inputGain = AudioMixer.gain(forVolumeStep: input) }
+                if let output { m.outputGain = AudioMixer.gain(forVolumeStep: output) }
+            }
         }
     }
 
@@ -90,7 +96,7 @@ public final class Room: Sendable {
     public func setHolding(_ member: UInt64, music: SoundClip?) {
         let id = nextPlayback.add(1, ordering: .relaxed).oldValue
         post { room in
-            room.member(member)?.inputOverride = music.map { ClipPlayer(id: id, clip: $0, loop: true) }
+            room.withMember(member) { $0.inputOverride = music.map { ClipPlayer(id: id, clip: $0, loop: true) } }
         }
     }
 
@@ -99,9 +105,10 @@ public final class Room: Sendable {
     public func setParked(_ member: UInt64, music: SoundClip?) {
         let id = nextPlayback.add(1, ordering: .relaxed).oldValue
         post { room in
-            guard let m = room.member(member) else { return }
-            m.outputOverride = music.map { ClipPlayer(id: id, clip: $0, loop: true) }
-            m.muted = music != nil
+            room.withMember(member) { m in
+                m.outputOverride = music.map { ClipPlayer(id: id, clip: $0, loop: true) }
+                m.muted = music != nil
+            }
         }
     }
 
@@ -118,7 +125,7 @@ public final class Room: Sendable {
     @discardableResult
     public func play(_ clip: SoundClip, to member: UInt64) -> UInt64 {
         let id = nextPlayback.add(1, ordering: .relaxed).oldValue
-        post { $0.member(member)?.prompt = ClipPlayer(id: id, clip: clip, loop: false) }
+        post { $0.withMember(member) { $0.prompt = ClipPlayer(id: id, clip: clip, loop: false) } }
         return id
     }
 

@@ -105,6 +105,11 @@ final class RoomState: @unchecked Sendable {
     private(set) var relaying = false
     private var sharedPayloads: [Int: [UInt8]] = [:]
     private var sharedFrames: [Int: (bridge: RateBridge, frame: [Int16], valid: Bool)] = [:]
+    /// Streams on their way here from another loop (``Room/add(_:options:)`` takes two hops, a
+    /// setting posted right after it one): the settings for them, applied when they arrive.
+    private var arriving: [UInt64: [(Member) -> Void]] = [:]
+    /// Streams taken out before they arrived: they must not join when they do.
+    private var withdrawn: Set<UInt64> = []
 
     init(id: UInt64, sampleRate: Int, onEvent: @escaping @Sendable (RoomEvent) -> Void) {
         self.id = id
@@ -121,11 +126,34 @@ final class RoomState: @unchecked Sendable {
         if let stream = member.stream {
             stream.room = self
         }
+        for change in arriving.removeValue(forKey: member.id) ?? [] { change(member) }
         rebuildChannels()
+    }
+
+    /// A stream is on its way (posted before its move, so before any setting for it).
+    func expect(_ memberID: UInt64) {
+        withdrawn.remove(memberID)
+        if member(memberID) == nil, arriving[memberID] == nil { arriving[memberID] = [] }
+    }
+
+    /// The stream arrived: false when it was taken out on its way (it joins nothing).
+    func admit(_ memberID: UInt64) -> Bool {
+        withdrawn.remove(memberID) == nil
+    }
+
+    /// Applies `change` to the member now, or when it arrives if it is on its way; a member that
+    /// is neither is ignored (it left).
+    func withMember(_ memberID: UInt64, _ change: @escaping (Member) -> Void) {
+        if let m = member(memberID) {
+            change(m)
+        } else if arriving[memberID] != nil {
+            arriving[memberID]?.append(change)
+        }
     }
 
     @discardableResult
     func remove(_ memberID: UInt64) -> Member? {
+        if arriving.removeValue(forKey: memberID) != nil { withdrawn.insert(memberID) }
         guard let index = members.firstIndex(where: { $0.id == memberID }) else { return nil }
         let member = members.remove(at: index)
         if let stream = member.stream {
@@ -164,6 +192,8 @@ final class RoomState: @unchecked Sendable {
             m.stream?.stopRelay()
         }
         members.removeAll()
+        arriving.removeAll()
+        withdrawn.removeAll()
         players.removeAll()
         recorder?.finish()
         recorder = nil

@@ -283,6 +283,7 @@ extension Switch {
         call.audio = audio
         call.lastLocalSDP = leg.offerSDP
         call.phase = .confirmed
+        call.dialledByParley = true
         call.answeredAt = .now
         leg.stream.configure(audio)
         register(call)
