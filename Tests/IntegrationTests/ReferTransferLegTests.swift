@@ -192,7 +192,16 @@ final class ReferTransferLegTests: XCTestCase {
         XCTAssertEqual(seen.received("REFER").count, 1, "the provider was asked first")
         XCTAssertEqual(seen.received("INVITE").map { $0.startLine.hasPrefix("INVITE sip:4712@") }, [false, true],
                        "Parley rings the target on the trunk itself: \(seen.received("INVITE").map(\.startLine))")
-        carrier.stop()
+        let aliceGone = try await ControlAPI.blocking { alice.waitForEvent("CALL_CLOSED", timeout: 20) }
+        XCTAssertTrue(aliceGone, alice.output())
+        // The call lives on between the provider's two parties; the control API can still end it.
+        let api = try server.api()
+        let live = try await ControlAPI.calls(api)
+        XCTAssertEqual(live.count, 1, "\(live)")
+        let call = try XCTUnwrap(live.first)
+        try await api.post(path(call.id, "hangup"), body: HangUpRequest())
+        let finished = try await ControlAPI.blocking { try carrier.finish(timeout: 30) }
+        XCTAssertEqual(finished.successfulCalls, 2, "Parley sends BYE to both of the provider's parties\n" + finished.output + server.log)
         alice.stop() // while Parley still answers its unregistration
     }
 

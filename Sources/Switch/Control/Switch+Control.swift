@@ -50,6 +50,13 @@ extension Switch {
                 return .success(())
             }
             guard let call = liveCall(callID) else { return .failure(.unknownCall(callID)) }
+            // A call its caller transferred away lives on between the callee and the stand-in
+            // (its caller's dialog is ending or gone): hanging up ends those two.
+            if call.standIn != nil {
+                call.logger.info("hanging up on request of the control API", metadata: ["transferred-by-caller": "true"])
+                endTransferredBridge(call, reason: "hung up through the API")
+                return .success(())
+            }
             guard call.phase != .ending else { return .failure(.wrongState("the call is already ending")) }
             call.logger.info("hanging up on request of the control API")
             hangUp(call, reason: "hung up through the API", status: status)
