@@ -145,6 +145,39 @@ final class AttendedTransferTests: XCTestCase {
         XCTAssertLessThan(level(end, 480, rate: rate), 300, "the ringback stops when C answers")
     }
 
+    /// The same hand-over, but C declines after ringing (486): A's former party is gone, so
+    /// Parley ends A's call; nothing is left behind.
+    func testSemiAttendedTransferByTheCallerEndsTheCalleesCallWhenTheTargetDeclines() throws {
+        let bobPort = try FreePorts.sipPort()
+        let server = try ParleyServer(name: "semi-attended-caller-busy", extraTop: Self.users + """
+
+            trunks:
+              - name: peer
+                registrar: sip:127.0.0.1:\(bobPort)
+                register: false
+            inbound:
+              - did: "1001"
+                extension: "1001"
+              - did: "1003"
+                extension: "1003"
+            """)
+        addTeardownBlock { server.stop() }
+        let alice = try phone("1001", password: "alice-secret", server: server, tone: Self.aliceTone)
+        let carol = try ringingCarol(server: server, scenario: "uas_ring_then_busy")
+        let work = try PeerFiles.scratchDirectory("sipp-xfer_semi_attended_b_caller-busy")
+        let bob = try SIPp.start(scenario: "xfer_semi_attended_b_caller", arguments: [
+            "127.0.0.1:\(server.sipPort)", "-p", "\(bobPort)", "-m", "1",
+        ], workingDirectory: work, timeout: 60)
+        addTeardownBlock { bob.stop() }
+        XCTAssertTrue(alice.waitForEvent("CALL_ESTABLISHED", timeout: 20), alice.output() + server.log)
+        XCTAssertTrue(waitForLog("attended transfer to a ringing target", in: server, timeout: 40), server.log)
+        XCTAssertEqual(try bob.finish(timeout: 60).successfulCalls, 1, server.log)
+        XCTAssertTrue(alice.waitForEvent("CALL_CLOSED", timeout: 30), "A's call ends when C declines\n" + alice.output() + server.log)
+        XCTAssertEqual(try carol.finish(timeout: 30).successfulCalls, 1, "C's 486 is acknowledged\n" + server.log)
+        XCTAssertTrue(waitForLog("transfer target did not answer (486)", in: server), server.log)
+        XCTAssertFalse(server.log.contains("blind transfer completed"), server.log)
+    }
+
     func testAttendedTransferNamingAnUnknownDialogIsReportedAs481AndChangesNothing() throws {
         let server = try ParleyServer(name: "attended-unknown", extraTop: Self.users)
         addTeardownBlock { server.stop() }
@@ -221,15 +254,15 @@ final class AttendedTransferTests: XCTestCase {
     // MARK: helpers
 
     /// C: 1003 registered at a sipp UAS that rings 5 s, then answers streaming 440 Hz.
-    private func ringingCarol(server: ParleyServer) throws -> SIPpInstance {
+    private func ringingCarol(server: ParleyServer, scenario: String = "uas_ring_late") throws -> SIPpInstance {
         let carolPort = try FreePorts.sipPort()
-        let work = try PeerFiles.scratchDirectory("sipp-uas-ring-late")
+        let work = try PeerFiles.scratchDirectory("sipp-\(scenario)")
         let registration = try SIPp.run(scenario: "reg_auth", arguments: [
             "127.0.0.1:\(server.sipPort)", "-s", "1003", "-au", "1003", "-ap", "carol-secret", "-p", "\(try FreePorts.sipPort())",
             "-key", "contact_port", "\(carolPort)", "-key", "expires", "600", "-m", "1",
         ], workingDirectory: work, timeout: 20)
         XCTAssertEqual(registration.successfulCalls, 1, registration.output + server.log)
-        let carol = try SIPp.start(scenario: "uas_ring_late", arguments: [
+        let carol = try SIPp.start(scenario: scenario, arguments: [
             "-p", "\(carolPort)", "-m", "1", "-mp", "\(try FreePorts.sipPort())",
         ], workingDirectory: work, timeout: 90)
         addTeardownBlock { carol.stop() }
