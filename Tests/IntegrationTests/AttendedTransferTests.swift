@@ -105,18 +105,7 @@ final class AttendedTransferTests: XCTestCase {
     /// and when C answers A and C talk; A's hang-up reaches C.
     func testSemiAttendedTransferByTheCallerHandsTheCalleeToTheRingingTarget() throws {
         let bobPort = try FreePorts.sipPort()
-        let server = try ParleyServer(name: "semi-attended-caller", extraTop: Self.users + """
-
-            trunks:
-              - name: peer
-                registrar: sip:127.0.0.1:\(bobPort)
-                register: false
-            inbound:
-              - did: "1001"
-                extension: "1001"
-              - did: "1003"
-                extension: "1003"
-            """)
+        let server = try semiAttendedServer("semi-attended-caller", bobPort: bobPort)
         addTeardownBlock { server.stop() }
         let alice = try phone("1001", password: "alice-secret", server: server, tone: Self.aliceTone)
         let carol = try ringingCarol(server: server)
@@ -149,18 +138,7 @@ final class AttendedTransferTests: XCTestCase {
     /// Parley ends A's call; nothing is left behind.
     func testSemiAttendedTransferByTheCallerEndsTheCalleesCallWhenTheTargetDeclines() throws {
         let bobPort = try FreePorts.sipPort()
-        let server = try ParleyServer(name: "semi-attended-caller-busy", extraTop: Self.users + """
-
-            trunks:
-              - name: peer
-                registrar: sip:127.0.0.1:\(bobPort)
-                register: false
-            inbound:
-              - did: "1001"
-                extension: "1001"
-              - did: "1003"
-                extension: "1003"
-            """)
+        let server = try semiAttendedServer("semi-attended-caller-busy", bobPort: bobPort)
         addTeardownBlock { server.stop() }
         let alice = try phone("1001", password: "alice-secret", server: server, tone: Self.aliceTone)
         let carol = try ringingCarol(server: server, scenario: "uas_ring_then_busy")
@@ -254,6 +232,23 @@ final class AttendedTransferTests: XCTestCase {
     // MARK: helpers
 
     /// C: 1003 registered at a sipp UAS that rings 5 s, then answers streaming 440 Hz.
+    /// Parley for the called party's semi-attended transfer: B is a trunk peer at `bobPort`
+    /// trusted by address, so one sipp instance can place both its calls without digests.
+    private func semiAttendedServer(_ name: String, bobPort: UInt16) throws -> ParleyServer {
+        try ParleyServer(name: name, extraTop: Self.users + """
+
+            trunks:
+              - name: peer
+                registrar: sip:127.0.0.1:\(bobPort)
+                register: false
+            inbound:
+              - did: "1001"
+                extension: "1001"
+              - did: "1003"
+                extension: "1003"
+            """)
+    }
+
     private func ringingCarol(server: ParleyServer, scenario: String = "uas_ring_late") throws -> SIPpInstance {
         let carolPort = try FreePorts.sipPort()
         let work = try PeerFiles.scratchDirectory("sipp-\(scenario)")

@@ -9,17 +9,7 @@ import XCTest
 /// leg becomes a call of its own that goes there; Alice hears NOTIFY 100 then 200 and her call
 /// ends. A target that is busy is refused in the NOTIFY and the call goes on.
 final class CallerTransferTests: XCTestCase {
-    private static let users = """
-        users:
-          - extension: "1001"
-            password: alice-secret
-          - extension: "1002"
-            password: bob-secret
-          - extension: "1003"
-            password: carol-secret
-        security:
-          digest_algorithms: [MD5]
-        """
+    private static let users = ControlAPI.users
 
     /// Carol waits in conference 3000; Alice sends Bob there. Bob's leg becomes a call of its own
     /// (listed by the control API, going to 3000, answering Bob's hold and resume re-INVITEs),
