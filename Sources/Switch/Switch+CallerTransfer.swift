@@ -16,8 +16,9 @@ import SIP
 /// A target that fails before anything happened (unknown, full, busy, missing) is reported in the
 /// NOTIFY and A and B stay connected. SIP thread only.
 extension Switch {
-    /// A blind REFER on the caller's dialog (its Refer-To has no Replaces).
-    func handleCallerBlindRefer(_ message: SIPMessage, call: Call, event eventName: String) {
+    /// A blind REFER on the caller's dialog (its Refer-To has no Replaces). `tryingSent`: the
+    /// caller already had its NOTIFY 100 (a fall-back from asking the provider).
+    func handleCallerBlindRefer(_ message: SIPMessage, call: Call, event eventName: String, tryingSent: Bool = false) {
         guard call.isUp, let callee = call.connected, callee.answered, !callee.ended, call.standIn == nil else {
             call.logger.info("caller's transfer refused: no connected callee", metadata: ["refer-to": "\(message.header("Refer-To") ?? "-")"])
             notifyTransfer(call.handle, event: eventName, status: 481, final: true)
@@ -35,7 +36,7 @@ extension Switch {
         let referredBy = message.header("Referred-By")
         call.logger.info("blind transfer requested by the caller", metadata: ["target": "\(number)", "transferee": "\(callee.contact)",
                                                                                "referred-by": "\(referredBy ?? "-")"])
-        notifyTransfer(call.handle, event: eventName, status: 100, final: false)
+        if !tryingSent { notifyTransfer(call.handle, event: eventName, status: 100, final: false) }
         if let refusal = ringForCallee(call, callee: callee, target: number, event: eventName,
                                        headers: referredBy.map { ["Referred-By: \($0)"] } ?? []) {
             call.logger.info("blind transfer failed before ringing", metadata: ["target": "\(number)", "why": "\(refusal)"])

@@ -112,6 +112,8 @@ extension Switch {
         }
         call.logger.info("blind transfer requested", metadata: ["target": "\(number)", "by": "\(leg.contact)",
                                                                 "referred-by": "\(message.header("Referred-By") ?? "-")"])
+        // RFC 3515 §2.4.4: the phone's subscription starts with a NOTIFY now, not when the provider speaks.
+        notifyTransfer(leg, event: eventName, status: 100, final: false)
         let relay = ReferRelay(event: eventName, leg: leg, isCaller: false)
         sendReferTransfer(call, plan: plan, target: number, on: call.handle, relay: relay, finished: nil) { [weak self, weak leg] in
             guard let self, let leg else { return }
@@ -140,10 +142,11 @@ extension Switch {
         }
         call.logger.info("blind transfer requested by the caller", metadata: ["target": "\(number)", "transferee": "\(callee.contact)",
                                                                                "referred-by": "\(message.header("Referred-By") ?? "-")"])
+        notifyTransfer(call.handle, event: eventName, status: 100, final: false)
         let relay = ReferRelay(event: eventName, leg: nil, isCaller: true)
         sendReferTransfer(call, plan: plan, target: number, on: callee.handle, relay: relay, finished: nil) { [weak self, weak call] in
             guard let self, let call else { return }
-            self.handleCallerBlindRefer(message, call: call, event: eventName)
+            self.handleCallerBlindRefer(message, call: call, event: eventName, tryingSent: true)
         }
         return true
     }
@@ -199,8 +202,9 @@ extension Switch {
             let body = message?.bodyText
             let status = body.flatMap(ReferProgress.sipfragStatus)
             call.logger.info("provider reports transfer progress", metadata: ["sipfrag": "\(status.map(String.init) ?? "-")"])
-            // The phone that asked hears the provider's progress; the final word comes with the outcome.
-            if let relay = transfer.relay, let status, status < 200, let phone = relay.handle(in: call) {
+            // The phone that asked hears the provider's progress (its 100 it had at once); the final
+            // word comes with the outcome.
+            if let relay = transfer.relay, let status, status > 100, status < 200, let phone = relay.handle(in: call) {
                 notifyTransfer(phone, event: relay.event, status: status, final: false)
             }
             advance(call, transfer, .notified(sipfrag: body, subscriptionState: message?.header("Subscription-State")))

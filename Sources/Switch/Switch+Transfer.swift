@@ -44,7 +44,8 @@ final class TransferAttempt {
 extension Switch {
     static let transferRingSeconds = 30
 
-    /// `askProvider` false skips asking a trunk caller's provider (that REFER's fall-back).
+    /// `askProvider` false skips asking a trunk caller's provider (that REFER's fall-back, whose
+    /// phone already had its NOTIFY 100).
     func handleLegRefer(_ event: SIPEvent, leg: OutboundLeg, askProvider: Bool = true) {
         guard let message = event.message else { return }
         let cseq = message.header("CSeq")?.split(separator: " ").first.map(String.init) ?? "1"
@@ -72,7 +73,8 @@ extension Switch {
         let referredBy = message.header("Referred-By")
         call.logger.info("blind transfer requested", metadata: ["target": "\(number)", "by": "\(leg.contact)",
                                                                 "referred-by": "\(referredBy ?? "-")"])
-        notifyTransfer(leg, event: eventName, status: 100, final: false)
+        // A fall-back from asking the provider already told the phone "100 Trying".
+        if askProvider { notifyTransfer(leg, event: eventName, status: 100, final: false) }
         if let refusal = blindTransfer(call, to: number, transferor: leg, event: eventName,
                                        headers: referredBy.map { ["Referred-By: \($0)"] } ?? []) {
             call.logger.info("blind transfer failed before ringing", metadata: ["target": "\(number)", "why": "\(refusal)"])

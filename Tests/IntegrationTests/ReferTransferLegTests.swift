@@ -253,7 +253,12 @@ final class ReferTransferLegTests: XCTestCase {
         XCTAssertEqual(phoneDone.successfulCalls, 1, "NOTIFYs until the last, then Parley's BYE\n" + phoneDone.output + server.log)
         let frags = SIPpMessageLog(contentsOf: phoneMessages).received("NOTIFY").map { String($0.body.prefix(11)) }
         XCTAssertEqual(frags.first, "SIP/2.0 100", "\(frags)")
+        XCTAssertEqual(frags.filter { $0 == "SIP/2.0 100" }.count, 1, "one 100 Trying: \(frags)")
         XCTAssertEqual(frags.last, "SIP/2.0 200", "\(frags)")
+        // The phone's subscription started at once, before the provider's silence ran out.
+        let trying = try XCTUnwrap(server.log.range(of: "sipfrag=100"), server.log)
+        let timedOut = try XCTUnwrap(server.log.range(of: "did not report the transfer's outcome in time"), server.log)
+        XCTAssertLessThan(trying.lowerBound, timedOut.lowerBound, "NOTIFY 100 before the fall-back\n" + server.log)
 
         try await api.post(path(call.id, "hangup"), body: HangUpRequest())
         let carrierDone = try await ControlAPI.blocking { try carrier.finish(timeout: 30) }
