@@ -205,6 +205,63 @@ final class ReferTransferLegTests: XCTestCase {
         alice.stop() // while Parley still answers its unregistration
     }
 
+    /// 1001 as a SIPp phone (registered, then xfer_phone_refer_trunk.xml: answers the trunk
+    /// caller, REFERs it to 84711 with its Referred-By, reads the NOTIFYs); its message log.
+    private func transferringPhone(server: ParleyServer, work: URL) throws -> (SIPpInstance, URL) {
+        let phonePort = try FreePorts.sipPort()
+        let registration = try SIPp.run(scenario: "reg_auth", arguments: [
+            "127.0.0.1:\(server.sipPort)", "-s", "1001", "-au", "1001", "-ap", "alice-secret", "-p", "\(try FreePorts.sipPort())",
+            "-key", "contact_port", "\(phonePort)", "-key", "expires", "600", "-m", "1",
+        ], workingDirectory: work, timeout: 20)
+        XCTAssertEqual(registration.successfulCalls, 1, registration.output + server.log)
+        let phoneMessages = work.appendingPathComponent("phone-messages.log")
+        let phone = try SIPp.start(scenario: "xfer_phone_refer_trunk", arguments: [
+            "127.0.0.1:\(server.sipPort)", "-p", "\(phonePort)", "-m", "1", "-trace_msg", "-message_file", phoneMessages.path,
+        ], workingDirectory: work, timeout: 90)
+        addTeardownBlock { phone.stop() }
+        return (phone, phoneMessages)
+    }
+
+    /// A trunk caller rings 1001 (a SIPp phone), which transfers it to 84711; the carrier takes
+    /// Parley's REFER (with the phone's Referred-By) and connects the caller: the phone hears
+    /// NOTIFY 100 at once and the provider's 200 last, Parley hangs up both dialogs (cause
+    /// "transferred by REFER") and rings nobody itself.
+    func testAPhonesTransferOfATrunkCallerIsDoneByTheProvider() async throws {
+        // The trunk's server: only the Refer-To names it (Parley must not ring 4711 there itself).
+        let providerPort = try FreePorts.sipPort()
+        let server = try parley("refer-phone-callee", providerPort: providerPort, inboundTo: "1001")
+        defer { server.stop() }
+        let api = try server.api()
+        let events = try await EventRecorder.start(api)
+        addTeardownBlock { events.stop() }
+        let work = try PeerFiles.scratchDirectory("sipp-refer-phone-callee")
+        let (phone, phoneMessages) = try transferringPhone(server: server, work: work)
+        let messages = work.appendingPathComponent("carrier-messages.log")
+        let carrier = try SIPp.start(scenario: "xfer_carrier_refer", arguments: [
+            "127.0.0.1:\(server.sipPort)", "-s", did, "-p", "\(try FreePorts.sipPort())", "-m", "1",
+            "-trace_msg", "-message_file", messages.path,
+        ], workingDirectory: work, timeout: 90)
+        addTeardownBlock { carrier.stop() }
+        let found = try await ControlAPI.eventually {
+            try await ControlAPI.calls(api).first { $0.state == .answered && $0.trunk == "carrier" }
+        }
+        let call = try XCTUnwrap(found, server.log)
+
+        let carrierDone = try await ControlAPI.blocking { try carrier.finish(timeout: 40) }
+        XCTAssertEqual(carrierDone.successfulCalls, 1, "REFER accepted, NOTIFY 200, Parley's BYE\n" + carrierDone.output + server.log)
+        let refer = try XCTUnwrap(SIPpMessageLog(contentsOf: messages).received("REFER").first, server.log)
+        XCTAssertEqual(refer.header("Refer-To"), "<sip:4711@127.0.0.1:\(providerPort)>")
+        XCTAssertEqual(refer.header("Referred-By"), "\"Front Desk\" <sip:1001@127.0.0.1>", "the phone's Referred-By travels on")
+        let phoneDone = try await ControlAPI.blocking { try phone.finish(timeout: 30) }
+        XCTAssertEqual(phoneDone.successfulCalls, 1, "NOTIFYs until the last, then Parley's BYE\n" + phoneDone.output + server.log)
+        let frags = SIPpMessageLog(contentsOf: phoneMessages).received("NOTIFY").map { String($0.body.prefix(11)) }
+        XCTAssertEqual(frags, ["SIP/2.0 100", "SIP/2.0 200"])
+        let record = try await ControlAPI.record(api, callID: call.id.rawValue)
+        XCTAssertEqual(record?.hangupCause, "transferred by REFER", "\(String(describing: record))")
+        XCTAssertEqual(stages(events, call.id), ["requested 84711", "trying 84711", "completed 84711"])
+        XCTAssertFalse(server.log.contains("dialling out"), "the provider connects the caller, not Parley\n" + server.log)
+    }
+
     /// A trunk caller rings 1001 (a SIPp phone), which transfers it to 84711: Parley REFERs the
     /// caller's dialog with the phone's Referred-By. The carrier accepts but never reports; with
     /// `refer_timeout_s: 2` Parley rings 4711 itself (a SIPp gateway) well before the default 40 s,
@@ -219,17 +276,7 @@ final class ReferTransferLegTests: XCTestCase {
         let work = try PeerFiles.scratchDirectory("sipp-refer-silent")
         let gateway = try await provider("uas", port: gatewayPort, calls: 1, work: work,
                                          messages: work.appendingPathComponent("gateway-messages.log"))
-        let phonePort = try FreePorts.sipPort()
-        let registration = try SIPp.run(scenario: "reg_auth", arguments: [
-            "127.0.0.1:\(server.sipPort)", "-s", "1001", "-au", "1001", "-ap", "alice-secret", "-p", "\(try FreePorts.sipPort())",
-            "-key", "contact_port", "\(phonePort)", "-key", "expires", "600", "-m", "1",
-        ], workingDirectory: work, timeout: 20)
-        XCTAssertEqual(registration.successfulCalls, 1, registration.output + server.log)
-        let phoneMessages = work.appendingPathComponent("phone-messages.log")
-        let phone = try SIPp.start(scenario: "xfer_phone_refer_trunk", arguments: [
-            "127.0.0.1:\(server.sipPort)", "-p", "\(phonePort)", "-m", "1", "-trace_msg", "-message_file", phoneMessages.path,
-        ], workingDirectory: work, timeout: 90)
-        addTeardownBlock { phone.stop() }
+        let (phone, phoneMessages) = try transferringPhone(server: server, work: work)
         let messages = work.appendingPathComponent("carrier-messages.log")
         let carrier = try SIPp.start(scenario: "xfer_carrier_refer_silent", arguments: [
             "127.0.0.1:\(server.sipPort)", "-s", did, "-p", "\(try FreePorts.sipPort())", "-m", "1",
