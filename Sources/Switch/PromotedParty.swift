@@ -26,14 +26,8 @@ struct PromotedParty: Equatable {
         } else {
             let bare = contact.trimmingCharacters(in: CharacterSet(charactersIn: "<> "))
             from = "<\(bare)>"
-            username = Self.userPart(of: bare)
+            // `15551234` from `sip:15551234@host;transport=udp`; nil without a user part.
+            username = bare.contains("@") ? Switch.userPart(of: bare) : nil
         }
-    }
-
-    /// `15551234` from `sip:15551234@host;transport=udp`; nil without a user part.
-    static func userPart(of uri: String) -> String? {
-        guard let colon = uri.firstIndex(of: ":"), let at = uri.firstIndex(of: "@"), colon < at else { return nil }
-        let user = uri[uri.index(after: colon)..<at].prefix { $0 != ";" && $0 != "?" }
-        return user.isEmpty ? nil : String(user)
     }
 }

@@ -103,23 +103,13 @@ extension Switch {
             notifyTransfer(leg, event: eventName, status: 491, final: true)
             return true
         }
-        let party = providerParty(of: call)
-        let decision = ReferTransferPlan.decide(party: party, destination: transferDestination(for: number),
-                                                requester: phone(message))
-        guard case .refer(let plan) = decision else {
-            logBridged(call, decision, trunk: party.trunk, target: number)
-            return false
-        }
-        call.logger.info("blind transfer requested", metadata: ["target": "\(number)", "by": "\(leg.contact)",
-                                                                "referred-by": "\(message.header("Referred-By") ?? "-")"])
-        // RFC 3515 §2.4.4: the phone's subscription starts with a NOTIFY now, not when the provider speaks.
-        notifyTransfer(leg, event: eventName, status: 100, final: false)
         let relay = ReferRelay(event: eventName, leg: leg, isCaller: false)
-        sendReferTransfer(call, plan: plan, target: number, on: call.handle, relay: relay, finished: nil) { [weak self, weak leg] in
+        return passOnToProvider(call, party: providerParty(of: call), number: number, message: message, relay: relay,
+                                phone: leg.handle, referOn: call.handle,
+                                log: ("blind transfer requested", ["by": "\(leg.contact)"])) { [weak self, weak leg] in
             guard let self, let leg else { return }
             self.handleLegRefer(event, leg: leg, askProvider: false)
         }
-        return true
     }
 
     /// A user's phone blind-transfers the party it called on a trunk (a REFER on its own dialog):
@@ -134,25 +124,35 @@ extension Switch {
             return true
         }
         let party = ReferTransferPlan.Party(trunk: callee.trunkName.flatMap(trunkSettings), allow: callee.remoteAllow, dialog: .leg)
-        let decision = ReferTransferPlan.decide(party: party, destination: transferDestination(for: number),
-                                                requester: phone(message))
+        let relay = ReferRelay(event: eventName, leg: nil, isCaller: true)
+        return passOnToProvider(call, party: party, number: number, message: message, relay: relay,
+                                phone: call.handle, referOn: callee.handle,
+                                log: ("blind transfer requested by the caller", ["transferee": "\(callee.contact)"])) { [weak self, weak call] in
+            guard let self, let call else { return }
+            self.handleCallerBlindRefer(message, call: call, event: eventName, tryingSent: true)
+        }
+    }
+
+    /// A phone's blind REFER (`message`, naming `number`) for `party`: when ``ReferTransferPlan``
+    /// says so, the phone hears NOTIFY 100 at once (RFC 3515 §2.4.4: its subscription starts now,
+    /// not when the provider speaks) and Parley REFERs `referOn` at the provider with the phone's
+    /// Referred-By; true then, false (nothing sent) when the usual path must handle it.
+    private func passOnToProvider(_ call: Call, party: ReferTransferPlan.Party, number: String, message: SIPMessage,
+                                  relay: ReferRelay, phone: SIPHandle, referOn handle: SIPHandle,
+                                  log: (message: Logger.Message, metadata: Logger.Metadata),
+                                  fallback: @escaping () -> Void) -> Bool {
+        let requester = ReferTransferPlan.Requester.phone(referredBy: message.header("Referred-By"),
+                                                          listen: configuration.sip.listen, port: configuration.sip.port)
+        let decision = ReferTransferPlan.decide(party: party, destination: transferDestination(for: number), requester: requester)
         guard case .refer(let plan) = decision else {
             logBridged(call, decision, trunk: party.trunk, target: number)
             return false
         }
-        call.logger.info("blind transfer requested by the caller", metadata: ["target": "\(number)", "transferee": "\(callee.contact)",
-                                                                               "referred-by": "\(message.header("Referred-By") ?? "-")"])
-        notifyTransfer(call.handle, event: eventName, status: 100, final: false)
-        let relay = ReferRelay(event: eventName, leg: nil, isCaller: true)
-        sendReferTransfer(call, plan: plan, target: number, on: callee.handle, relay: relay, finished: nil) { [weak self, weak call] in
-            guard let self, let call else { return }
-            self.handleCallerBlindRefer(message, call: call, event: eventName, tryingSent: true)
-        }
+        let metadata = log.metadata.merging(["target": "\(number)", "referred-by": "\(message.header("Referred-By") ?? "-")"]) { $1 }
+        call.logger.info(log.message, metadata: metadata)
+        notifyTransfer(phone, event: relay.event, status: 100, final: false)
+        sendReferTransfer(call, plan: plan, target: number, on: handle, relay: relay, finished: nil, fallback: fallback)
         return true
-    }
-
-    private func phone(_ message: SIPMessage) -> ReferTransferPlan.Requester {
-        .phone(referredBy: message.header("Referred-By"), listen: configuration.sip.listen, port: configuration.sip.port)
     }
 
     private func logBridged(_ call: Call, _ decision: ReferTransferPlan.Decision, trunk: ParleyConfiguration.Trunk?, target: String) {
